@@ -1,0 +1,124 @@
+"""Levels 3 and 4: references (ids and links) and content (labels against the text).
+
+Both work on an annotation that passed the schema level, so fields exist and have the right types.
+They are independent of each other, so both run and all their problems are reported in one pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+
+from .problems import Problem, problem
+
+AUTHOR_SOURCE = "author"
+
+
+def iter_spans(annotation: dict) -> Iterator[tuple[str, dict]]:
+    """(pointer, span) for every span of the file: mentions, claims, cues, source spans, hedges."""
+    for e, entity in enumerate(annotation["entities"]):
+        for m, mention in enumerate(entity["mentions"]):
+            yield f"/entities/{e}/mentions/{m}", mention
+    for c, claim in enumerate(annotation["claims"]):
+        yield f"/claims/{c}", claim
+        for field in ("cue", "source_span"):
+            if claim["attribution"][field] is not None:
+                yield f"/claims/{c}/attribution/{field}", claim["attribution"][field]
+        for h, cue in enumerate(claim["hedge_cues"]):
+            yield f"/claims/{c}/hedge_cues/{h}", cue
+
+
+def check_references(annotation: dict, shown: str, file_stem: str | None, source_ids: set[str] | None) -> list[Problem]:
+    """Ids unique, `about` and source ids resolve, file name equals doc_id.
+
+    source_ids is None when sources.json itself is invalid: source links are then not checked here
+    (sources.json's own problems are reported on it).
+    """
+    problems = []
+    doc_id = annotation["doc_id"]
+    if file_stem is not None and file_stem != doc_id:
+        problems.append(problem("doc-id-mismatch", shown, f"the file is named {file_stem!r} but its doc_id is {doc_id!r}", pointer="/doc_id",
+                                hint=f"Rename the file to {doc_id}.json, or set doc_id to {file_stem!r}."))
+
+    seen: dict[str, str] = {}
+    def check_id(local_id: str, pointer: str) -> None:
+        if local_id in seen:
+            problems.append(problem("duplicate-id", shown, f"id {local_id!r} is used twice (first at {seen[local_id]})", pointer=pointer + "/id"))
+        else:
+            seen[local_id] = pointer
+
+    for e, entity in enumerate(annotation["entities"]):
+        check_id(entity["id"], f"/entities/{e}")
+        for m, mention in enumerate(entity["mentions"]):
+            check_id(mention["id"], f"/entities/{e}/mentions/{m}")
+    for c, claim in enumerate(annotation["claims"]):
+        check_id(claim["id"], f"/claims/{c}")
+
+    entity_ids = {entity["id"] for entity in annotation["entities"]}
+    for c, claim in enumerate(annotation["claims"]):
+        for a, entity_id in enumerate(claim["about"]):
+            if entity_id not in entity_ids:
+                problems.append(problem("unknown-entity", shown, f"claim {claim['id']!r} is about {entity_id!r}, which no entity of this file has as id", pointer=f"/claims/{c}/about/{a}"))
+
+    if source_ids is not None:
+        def check_source(source_id: str | None, pointer: str) -> None:
+            if source_id is not None and source_id not in source_ids:
+                problems.append(problem("unknown-source", shown, f"source {source_id!r} is not in corpus/sources.json", pointer=pointer))
+
+        metadata = annotation["metadata"]
+        check_source(metadata["publisher_source_id"], "/metadata/publisher_source_id")
+        for a, source_id in enumerate(metadata["author_source_ids"]):
+            check_source(source_id, f"/metadata/author_source_ids/{a}")
+        for c, claim in enumerate(annotation["claims"]):
+            check_source(claim["source_id"], f"/claims/{c}/source_id")
+    return problems
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def check_content(annotation: dict, shown: str, text: str, text_bytes: bytes) -> list[Problem]:
+    """text_sha256, spans in range and equal to the text, no whitespace at span edges, label coherence."""
+    problems = []
+    digest = hashlib.sha256(text_bytes).hexdigest()
+    if annotation["text_sha256"] != digest:
+        problems.append(problem("text-sha256-mismatch", shown, f"text_sha256 is {annotation['text_sha256']} but the text's sha256 is {digest}", pointer="/text_sha256"))
+
+    length = len(text)
+    for pointer, span in iter_spans(annotation):
+        start, end, quote = span["start"], span["end"], span["text"]
+        if start >= end:
+            problems.append(problem("span-invalid-range", shown, f"start {start} is not before end {end}", pointer=pointer))
+            continue
+        if end > length:
+            problems.append(problem("span-out-of-range", shown, f"end {end} is past the end of the text ({length} code points)", pointer=pointer + "/end"))
+            continue
+        found = text[start:end]
+        if found != quote:
+            hint = None
+            at = text.find(quote)
+            if at >= 0:
+                hint = f"The text {quote!r} occurs at start={at}, end={at + len(quote)}; or fix the text to {found!r}."
+            problems.append(problem("span-text-mismatch", shown, f"text is {_shorten(quote)!r} but the document has {_shorten(found)!r} at [{start}:{end}]", pointer=pointer + "/text", hint=hint))
+        elif found[0].isspace() or found[-1].isspace():
+            edge = "starts" if found[0].isspace() else "ends"
+            problems.append(problem("span-whitespace", shown, f"the span {_shorten(found)!r} {edge} on whitespace (U+{ord(found[0] if edge == 'starts' else found[-1]):04X})", pointer=pointer))
+
+    seen: dict[tuple[int, int], str] = {}
+    for e, entity in enumerate(annotation["entities"]):
+        for m, mention in enumerate(entity["mentions"]):
+            key, pointer = (mention["start"], mention["end"]), f"/entities/{e}/mentions/{m}"
+            if key in seen:
+                problems.append(problem("mention-duplicate", shown, f"mention {mention['id']!r} covers [{key[0]}:{key[1]}] like the mention at {seen[key]}", pointer=pointer))
+            else:
+                seen[key] = pointer
+
+    for c, claim in enumerate(annotation["claims"]):
+        if claim["hedged"] != bool(claim["hedge_cues"]):
+            state = "true but hedge_cues is empty" if claim["hedged"] else "false but hedge_cues lists cues"
+            problems.append(problem("hedge-mismatch", shown, f"claim {claim['id']!r}: hedged is {state}", pointer=f"/claims/{c}/hedged"))
+        mode, source_id = claim["attribution"]["mode"], claim["source_id"]
+        if (mode == "authorial") != (source_id == AUTHOR_SOURCE) or (mode == "authorial" and claim["attribution"]["cue"] is not None):
+            problems.append(problem("attribution-mismatch", shown, f"claim {claim['id']!r}: mode {mode!r} with source_id {source_id!r}" + (" and a cue" if mode == "authorial" and claim["attribution"]["cue"] else ""), pointer=f"/claims/{c}/attribution/mode"))
+    return problems

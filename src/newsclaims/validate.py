@@ -1,0 +1,236 @@
+"""`newsclaims validate`: run the levels over corpus files and collect every problem.
+
+Read-only: nothing here writes to the corpus. The per-file functions are pure over (bytes, context)
+so that they can run in worker processes on large corpora.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import checks, parse, schemas
+from .corpus import DOC_ID, Layout
+from .problems import Problem, problem
+
+
+def shown_path(path: Path) -> str:
+    """The path as a person should see it: relative to the working folder when inside it."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(absolute)
+
+
+def _add_locations(problems: list[Problem], text: str | None) -> list[Problem]:
+    """Fill in line and column of problems that have a JSON pointer but no line yet."""
+    if text is None or not any(p.pointer and p.line is None for p in problems):
+        return problems
+    locations = parse.JsonLocations(text)
+    result = []
+    for p in problems:
+        if p.pointer and p.line is None:
+            line, column = locations.locate(p.pointer)
+            p = replace(p, line=line, column=column)
+        result.append(p)
+    return result
+
+
+@dataclass
+class Document:
+    doc_id: str
+    text: str
+    annotation: dict
+
+
+@dataclass
+class Report:
+    problems: list[Problem] = field(default_factory=list)
+    files_checked: int = 0
+    settings: dict | None = None
+    sources: list[dict] | None = None
+    documents: dict[str, Document] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+
+def check_text(path: Path) -> tuple[str | None, bytes | None, list[Problem]]:
+    """A document text: size, UTF-8, no BOM, LF, NFC, no control characters."""
+    shown = shown_path(path)
+    data, problems = parse.read_bytes(path, shown, parse.MAX_TEXT_BYTES)
+    if data is None:
+        return None, None, problems
+    text, problems = parse.decode_text(data, shown)
+    return text, (data if text is not None else None), problems
+
+
+def read_json(path: Path, limit: int) -> tuple[object | None, str | None, list[Problem]]:
+    """Level 1 for a JSON file: (value, its text, problems). CRLF and NFC are harmless in JSON syntax."""
+    shown = shown_path(path)
+    data, problems = parse.read_bytes(path, shown, limit)
+    if data is None:
+        return None, None, problems
+    if data.startswith(b"\xef\xbb\xbf"):
+        return None, None, [problem("encoding-bom", shown, "the file starts with the UTF-8 byte order mark EF BB BF", line=1, column=1)]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return None, None, [problem("encoding-not-utf8", shown, f"byte {error.start} is not valid UTF-8: {error.reason}", line=data.count(b"\n", 0, error.start) + 1)]
+    value, problems = parse.parse_json(text, shown)
+    return value, text, problems
+
+
+def check_annotation(path: Path, schema_dir: Path, source_ids: set[str] | None,
+                     text_of: dict[str, tuple[str | None, bytes | None]], documents_dir: Path) -> tuple[dict | None, list[Problem]]:
+    """All levels for one annotation file. text_of caches document texts already read (doc_id -> (text, bytes))."""
+    shown = shown_path(path)
+    annotation, json_text, problems = read_json(path, parse.MAX_ANNOTATION_BYTES)
+    if annotation is None:
+        return None, problems
+    problems = schemas.check_schema(annotation, schema_dir, schemas.ANNOTATION, shown)
+    if problems:
+        return None, _add_locations(problems, json_text)
+
+    doc_id = annotation["doc_id"]
+    problems = checks.check_references(annotation, shown, path.stem, source_ids)
+    if doc_id not in text_of:
+        text_path = documents_dir / f"{doc_id}.txt"
+        text_of[doc_id] = check_text(text_path)[:2] if text_path.is_file() else None
+    found = text_of[doc_id]
+    if found is None:
+        problems.append(problem("missing-document", shown, f"there is no document text {shown_path(documents_dir / (doc_id + '.txt'))}", pointer="/doc_id"))
+    elif found[0] is not None:
+        problems += checks.check_content(annotation, shown, found[0], found[1])
+    # else: the text itself is invalid; its problems are reported on the text file.
+    problems = _add_locations(problems, json_text)
+    return (annotation if not problems else None), problems
+
+
+def check_sources(path: Path, schema_dir: Path) -> tuple[list[dict] | None, list[Problem]]:
+    shown = shown_path(path)
+    registry, json_text, problems = read_json(path, parse.MAX_REGISTRY_BYTES)
+    if registry is None:
+        return None, problems
+    problems = schemas.check_schema(registry, schema_dir, schemas.SOURCES, shown)
+    if not problems:
+        seen = {}
+        for i, source in enumerate(registry["sources"]):
+            if source["id"] in seen:
+                problems.append(problem("duplicate-id", shown, f"source id {source['id']!r} is used twice (first at {seen[source['id']]})", pointer=f"/sources/{i}/id"))
+            seen.setdefault(source["id"], f"/sources/{i}")
+        if checks.AUTHOR_SOURCE not in seen:
+            problems.append(problem("schema-required", shown, "the source 'author' (kind document_author) is missing: authorial claims name it", pointer="/sources",
+                                    hint='Add {"id": "author", "name": "The document\'s author", "kind": "document_author"}.'))
+    problems = _add_locations(problems, json_text)
+    return (registry["sources"] if not problems else None), problems
+
+
+def check_settings(path: Path, schema_dir: Path) -> tuple[dict | None, list[Problem]]:
+    shown = shown_path(path)
+    text, problems = parse.read_text(path, shown, parse.MAX_REGISTRY_BYTES)
+    if text is None:
+        return None, problems
+    settings, problems = parse.parse_toml(text, shown)
+    if settings is None:
+        return None, problems
+    problems = schemas.check_schema(settings, schema_dir, schemas.CORPUS, shown)
+    if not problems:
+        ratios = settings["splits"]["ratios"]
+        total = ratios["train"] + ratios["validation"] + ratios["test"]
+        if abs(total - 1) > 1e-9:
+            problems.append(problem("split-ratios-sum", shown, f"train + validation + test = {total:g}, not 1", pointer="/splits/ratios"))
+    return (settings if not problems else None), problems
+
+
+def _corpus_files(folder: Path, suffix: str, corpus_dir: Path) -> tuple[dict[str, Path], list[Problem]]:
+    """doc_id -> path for the files of one corpus folder; anything else there is an unexpected file."""
+    found, problems = {}, []
+    if not folder.is_dir():
+        return found, problems
+    for path in sorted(folder.iterdir()):
+        shown = shown_path(path)
+        if path.name.startswith(".") and path.name in (".gitkeep", ".gitattributes"):
+            continue
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(corpus_dir.resolve()):
+                problems.append(problem("unexpected-file", shown, f"a symbolic link to {target}, outside the corpus", hint="Replace the link by the file itself."))
+                continue
+        if not path.is_file():
+            problems.append(problem("unexpected-file", shown, "a folder or special file where only files belong"))
+        elif path.suffix != suffix or not DOC_ID.match(path.stem):
+            problems.append(problem("unexpected-file", shown, f"the name is not <doc_id>{suffix} with a lowercase slug doc_id",
+                                    hint=f"Name the file <doc_id>{suffix}, doc_id from a-z, 0-9 and '-' (3-81 characters)."))
+        else:
+            found[path.stem] = path
+    return found, problems
+
+
+def validate_corpus(layout: Layout) -> Report:
+    """Every file of the corpus, the registry, the settings, and the pairing of texts and annotations."""
+    report = Report()
+    report.settings, problems = check_settings(layout.settings_path, layout.schema_dir) if layout.settings_path.exists() else (None, [problem("file-unreadable", shown_path(layout.settings_path), "corpus/corpus.toml is missing")])
+    report.problems += problems
+    report.sources, problems = check_sources(layout.sources_path, layout.schema_dir) if layout.sources_path.exists() else (None, [problem("file-unreadable", shown_path(layout.sources_path), "corpus/sources.json is missing")])
+    report.problems += problems
+    report.files_checked = 2
+    source_ids = {s["id"] for s in report.sources} if report.sources is not None else None
+
+    texts, problems = _corpus_files(layout.documents_dir, ".txt", layout.corpus_dir)
+    report.problems += problems
+    annotations, problems = _corpus_files(layout.annotations_dir, ".json", layout.corpus_dir)
+    report.problems += problems
+
+    text_of: dict = {}
+    for doc_id, path in texts.items():
+        text, data, problems = check_text(path)
+        text_of[doc_id] = (text, data)
+        report.problems += problems
+        report.files_checked += 1
+        if doc_id not in annotations:
+            report.problems.append(problem("missing-annotation", shown_path(path), f"no annotation file {shown_path(layout.annotation_path(doc_id))} for this text"))
+    for doc_id, path in annotations.items():
+        annotation, problems = check_annotation(path, layout.schema_dir, source_ids, text_of, layout.documents_dir)
+        report.problems += problems
+        report.files_checked += 1
+        if annotation is not None:  # valid means its text was found and valid too
+            report.documents[doc_id] = Document(doc_id, text_of[doc_id][0], annotation)
+    return report
+
+
+def validate_paths(layout: Layout, paths: list[Path]) -> Report:
+    """Only the files named (folders are walked): what a contributor runs on their change."""
+    report = Report()
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in (".json", ".txt", ".toml"))
+        else:
+            files.append(path)
+    needs_sources = any(f.suffix == ".json" and f.name != "sources.json" for f in files)
+    source_ids = None
+    if needs_sources and layout.sources_path.is_file():
+        sources, _ = check_sources(layout.sources_path, layout.schema_dir)  # its problems belong to its own run
+        source_ids = {s["id"] for s in sources} if sources is not None else None
+    text_of: dict = {}
+    for path in files:
+        report.files_checked += 1
+        if path.name == "corpus.toml":
+            report.settings, problems = check_settings(path, layout.schema_dir)
+        elif path.name == "sources.json":
+            report.sources, problems = check_sources(path, layout.schema_dir)
+        elif path.suffix == ".txt":
+            problems = check_text(path)[2]
+        elif path.suffix != ".json":
+            problems = [problem("unexpected-file", shown_path(path), "not a corpus file (<doc_id>.txt, <doc_id>.json, sources.json or corpus.toml)")]
+        else:  # an annotation: its text is beside it (../documents/) or in the corpus
+            documents_dir = path.parent.parent / "documents"
+            if not documents_dir.is_dir():
+                documents_dir = layout.documents_dir
+            problems = check_annotation(path, layout.schema_dir, source_ids, text_of, documents_dir)[1]
+        report.problems += problems
+    return report

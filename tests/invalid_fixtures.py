@@ -1,0 +1,96 @@
+"""One invalid fixture per problem code: a change to the valid mini project that produces exactly that code.
+
+Each fixture is a function that edits a temporary copy of tests/fixtures/mini (text, annotation,
+sources, settings or schema). test_validate.py checks that the set of fixtures equals the catalogue
+and that each yields exactly its code; docs/errors.md shows the fixtures as examples.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from newsclaims import parse
+
+DOC = "mini-doc"
+
+
+def _paths(root: Path):
+    corpus = root / "corpus"
+    return corpus / "documents" / f"{DOC}.txt", corpus / "annotations" / f"{DOC}.json"
+
+
+def _edit_annotation(root: Path, change) -> None:
+    path = _paths(root)[1]
+    annotation = json.loads(path.read_text(encoding="utf-8"))
+    change(annotation)
+    path.write_text(json.dumps(annotation, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def _edit_text(root: Path, change) -> None:
+    path = _paths(root)[0]
+    path.write_bytes(change(path.read_bytes()))
+
+
+def _replace_in_file(path: Path, old: str, new: str) -> None:
+    content = path.read_text(encoding="utf-8")
+    assert old in content, f"fixture out of date: {old!r} not in {path}"
+    path.write_text(content.replace(old, new, 1), encoding="utf-8")
+
+
+def _mention(annotation, e=0, m=0):
+    return annotation["entities"][e]["mentions"][m]
+
+
+def _schema_const_language(root: Path) -> None:
+    path = root / "schema" / "annotation.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["$defs"]["metadata"]["properties"]["language"]["const"] = "fr"  # a rule with no specific code
+    path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+
+
+def _whitespace_edge(annotation):
+    claim = annotation["claims"][0]  # the title claim; the title line ends with a newline after it
+    claim["end"] += 1
+    claim["text"] += "\n"
+
+
+FIXTURES = {
+    "file-empty": lambda root: _paths(root)[1].write_bytes(b""),
+    "file-too-large": lambda root: _edit_text(root, lambda data: data + b" " * (parse.MAX_TEXT_BYTES + 1 - len(data))),
+    "file-unreadable": lambda root: (root / "corpus" / "sources.json").unlink(),
+    "encoding-not-utf8": lambda root: _edit_text(root, lambda data: data.decode("utf-8").encode("cp1252")),
+    "encoding-bom": lambda root: _paths(root)[1].write_bytes(b"\xef\xbb\xbf" + _paths(root)[1].read_bytes()),
+    "text-crlf": lambda root: _edit_text(root, lambda data: data.replace(b"\n", b"\r\n")),
+    "text-not-nfc": lambda root: _edit_text(root, lambda data: data.replace(b"Damascus", "Dame\u0301scus".encode())),
+    "text-control-char": lambda root: _edit_text(root, lambda data: data.replace(b"Speak,", b"Speak\x00,")),
+    "json-invalid": lambda root: _replace_in_file(_paths(root)[1], '"claims": [', '"claims": [,'),
+    "json-duplicate-key": lambda root: _replace_in_file(_paths(root)[1], '"doc_id": "mini-doc",', '"doc_id": "mini-doc",\n  "doc_id": "mini-doc",'),
+    "json-too-deep": lambda root: _replace_in_file(_paths(root)[1], '"claims": [', '"deep": ' + "[" * 40 + "]" * 40 + ',\n  "claims": ['),
+    "toml-invalid": lambda root: _replace_in_file(root / "corpus" / "corpus.toml", 'version = "0.1.0"', 'version = 0.1.0'),
+    "schema-required": lambda root: _edit_annotation(root, lambda a: a.pop("claims")),
+    "schema-unknown-field": lambda root: _edit_annotation(root, lambda a: a["entities"][0].update(gender="male")),
+    "schema-enum": lambda root: _edit_annotation(root, lambda a: a["entities"][0].update(type="PERSN")),
+    "schema-type": lambda root: _edit_annotation(root, lambda a: _mention(a).update(start=str(_mention(a)["start"]))),
+    "schema-pattern": lambda root: _edit_annotation(root, lambda a: a.update(text_sha256="not-a-hash")),
+    "schema-range": lambda root: _edit_annotation(root, lambda a: _mention(a).update(start=-1)),
+    "schema-unique-items": lambda root: _edit_annotation(root, lambda a: a["claims"][0]["about"].append(a["claims"][0]["about"][0])),
+    "schema-invalid": lambda root: _schema_const_language(root),
+    "doc-id-invalid": lambda root: _edit_annotation(root, lambda a: a.update(doc_id="../etc/passwd")),
+    "duplicate-id": lambda root: _edit_annotation(root, lambda a: _mention(a, 0, 1).update(id=_mention(a, 0, 0)["id"])),
+    "unknown-entity": lambda root: _edit_annotation(root, lambda a: a["claims"][0]["about"].append("e99")),
+    "unknown-source": lambda root: _edit_annotation(root, lambda a: a["claims"][1].update(source_id="reuters")),
+    "doc-id-mismatch": lambda root: (root / "corpus" / "annotations" / "other-doc.json").write_bytes(_paths(root)[1].read_bytes()),
+    "missing-document": lambda root: _paths(root)[0].rename(root / "corpus" / f"{DOC}.txt.bak"),
+    "missing-annotation": lambda root: _paths(root)[1].rename(root / "corpus" / f"{DOC}.json.bak"),
+    "unexpected-file": lambda root: (root / "corpus" / "documents" / "Notes.TXT").write_text("to do", encoding="utf-8"),
+    "text-sha256-mismatch": lambda root: _edit_annotation(root, lambda a: a.update(text_sha256="0" * 64)),
+    "span-out-of-range": lambda root: _edit_annotation(root, lambda a: _mention(a).update(start=5000, end=5005)),
+    "span-invalid-range": lambda root: _edit_annotation(root, lambda a: _mention(a).update(end=_mention(a)["start"])),
+    "span-text-mismatch": lambda root: _edit_annotation(root, lambda a: _mention(a, 0, 1).update(text="Vladimir Putin")),
+    "span-whitespace": lambda root: _edit_annotation(root, _whitespace_edge),
+    "mention-duplicate": lambda root: _edit_annotation(root, lambda a: a["entities"][0]["mentions"].append({**_mention(a), "id": "m99"})),
+    "hedge-mismatch": lambda root: _edit_annotation(root, lambda a: a["claims"][1].update(hedged=True)),
+    "attribution-mismatch": lambda root: _edit_annotation(root, lambda a: a["claims"][1]["attribution"].update(mode="authorial", cue=None)),
+    "split-ratios-sum": lambda root: _replace_in_file(root / "corpus" / "corpus.toml", "test = 0.1", "test = 0.2"),
+}
