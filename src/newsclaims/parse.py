@@ -118,6 +118,14 @@ def parse_json(text: str, shown: str) -> tuple[object | None, list[Problem]]:
         return None, [problem("json-invalid", shown, str(error))]
     except RecursionError:
         return None, [problem("json-too-deep", shown, f"the JSON nests too deep to parse (limit {MAX_JSON_DEPTH})")]
+    if _SURROGATE_ESCAPE.search(text):
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            at = _SURROGATE_ESCAPE.search(text).start()
+            line, column = line_col(text, at)
+            return None, [problem("json-invalid", shown, "a \\u escape encodes a lone surrogate (half of a UTF-16 pair), which is no character (RFC 7493)",
+                                  line=line, column=column, hint="Write the character itself, or a complete surrogate pair.")]
     depth, where = json_depth(value)
     if depth > MAX_JSON_DEPTH:
         return None, [problem("json-too-deep", shown, f"the JSON nests {depth} levels deep; the limit is {MAX_JSON_DEPTH}", pointer=json_pointer(where))]
@@ -162,6 +170,7 @@ def parse_toml(text: str, shown: str) -> tuple[dict | None, list[Problem]]:
         return None, [problem("toml-invalid", shown, str(error), line=line, column=column)]
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER_OR_LITERAL = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
 

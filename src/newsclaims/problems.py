@@ -31,7 +31,7 @@ CATALOGUE: dict[str, Code] = {
     "encoding-not-utf8": Code(PARSE, "The file is not valid UTF-8.", "Re-save the file as UTF-8 (not Latin-1 or Windows-1252)."),
     "encoding-bom": Code(PARSE, "The file starts with a byte order mark (BOM).", "Re-save the file as UTF-8 without BOM."),
     "text-crlf": Code(PARSE, "The file has CR or CRLF line endings.", "Convert line endings to LF (e.g. `dos2unix FILE`); offsets are counted on LF text."),
-    "text-not-nfc": Code(PARSE, "The text is not in Unicode normalisation form NFC.", "Normalise the text to NFC (`python -c \"import unicodedata,sys; ...normalize('NFC', ...)\"`) before annotating."),
+    "text-not-nfc": Code(PARSE, "The text is not in Unicode normalisation form NFC.", "Normalise the text to NFC (Python: unicodedata.normalize('NFC', text)) before annotating; offsets count NFC code points."),
     "text-control-char": Code(PARSE, "The text holds a control character (NUL, escape...) other than newline and tab.", "Remove the control character; it is never part of a published article."),
     "json-invalid": Code(PARSE, "The file is not valid JSON.", "Fix the syntax at the line and column shown (a missing comma or quote, a trailing comma, NaN)."),
     "json-duplicate-key": Code(PARSE, "An object has the same key twice; JSON parsers keep only one of them.", "Remove or rename one of the two keys."),

@@ -1,0 +1,11 @@
+"""Regenerate the documentation pages that are generated from code (docs/errors.md)."""
+
+from pathlib import Path
+
+from newsclaims.catalogue import render_error_catalogue
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+if __name__ == "__main__":
+    (DOCS / "errors.md").write_text(render_error_catalogue(), encoding="utf-8")
+    print(f"wrote {DOCS / 'errors.md'}")

@@ -1,0 +1,225 @@
+"""`newsclaims validate`: levels, problem records, exit codes, and that bad input never breaks it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import jsonschema_rs
+import pytest
+
+from invalid_fixtures import FIXTURES
+from newsclaims.catalogue import render_error_catalogue
+from newsclaims.cli import main
+from newsclaims.problems import CATALOGUE
+
+from conftest import REPO
+
+
+def run_validate(capsys, root: Path, *args: str) -> tuple[int, dict]:
+    code = main(["--root", str(root), "validate", "--format", "json", *args])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def codes_of(report: dict) -> list[str]:
+    return sorted({p["code"] for p in report["problems"]})
+
+
+# --- the schemas ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", sorted((REPO / "schema").glob("*.json")), ids=lambda p: p.name)
+def test_schema_files_pass_the_metaschema(path):
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(schema)  # raises SchemaError when invalid
+    jsonschema_rs.validator_for(schema)
+
+
+def test_every_closed_vocabulary_defines_each_value_in_one_line():
+    enums = 0
+    for path in (REPO / "schema").glob("*.json"):
+        for name, definition in json.loads(path.read_text(encoding="utf-8")).get("$defs", {}).items():
+            if "enum" in definition:
+                enums += 1
+                descriptions = definition.get("x-enumDescriptions", {})
+                assert list(descriptions) == definition["enum"], f"{path.name} $defs/{name}: definitions must follow the enum's order"
+                for value, text in descriptions.items():
+                    assert text.strip() and "\n" not in text, f"{path.name} $defs/{name}: {value} needs a one-line definition"
+    assert enums >= 5  # entity types, claim types, source kinds, attribution modes, verdict labels
+
+
+# --- one fixture per code -----------------------------------------------------------------------
+
+def test_the_catalogue_and_the_fixtures_name_the_same_codes():
+    assert set(FIXTURES) == set(CATALOGUE)
+
+
+@pytest.mark.parametrize("code", sorted(FIXTURES))
+def test_each_fixture_produces_exactly_its_code_and_changes_nothing(code, mini_project, capsys):
+    FIXTURES[code](mini_project)
+    before = tree_digest(mini_project)
+    exit_code, report = run_validate(capsys, mini_project)
+    assert exit_code == 1
+    assert codes_of(report) == [code]
+    for record in report["problems"]:
+        assert record["file"] and record["message"] and record["hint"]
+        assert record["level"] in ("parse", "schema", "references", "content")
+    assert tree_digest(mini_project) == before, "validate must never write to the corpus"
+
+
+def test_the_error_catalogue_page_is_generated_from_the_code():
+    assert (REPO / "docs" / "errors.md").read_text(encoding="utf-8") == render_error_catalogue(), \
+        "docs/errors.md is stale: run `python scripts/gen_docs.py`"
+
+
+# --- valid corpora ------------------------------------------------------------------------------
+
+def test_the_mini_project_is_valid(mini_project, capsys):
+    exit_code, report = run_validate(capsys, mini_project)
+    assert (exit_code, report["problems"]) == (0, [])
+    assert report["files_checked"] == 4
+
+
+def test_the_corpus_is_valid(capsys):
+    exit_code, report = run_validate(capsys, REPO)
+    assert report["problems"] == []
+    assert exit_code == 0
+
+
+def test_the_seed_text_is_kept_exactly_as_published():
+    data = (REPO / "corpus" / "documents" / "b8270d0f4451370c.txt").read_bytes()
+    text = data.decode("utf-8")
+    assert hashlib.sha256(data).hexdigest() == "885710c6e279603eab84e2375ac39d54c8d8f7150e066506c2120fb9cb46a264"
+    assert "\u00a0" in text and "\u2019" in text and "\u201c" in text and "Vladamir" in text
+    assert not text.endswith("\n") and "\r" not in text
+    seed = REPO.parent / "shared" / "seeds" / "000_b8270d0f4451370c.txt"
+    if seed.exists():  # beside the repo in this project's workspace and CI
+        assert seed.read_bytes() == data
+
+
+# --- problem records ----------------------------------------------------------------------------
+
+def _edit(root: Path, change) -> None:
+    path = root / "corpus" / "annotations" / "mini-doc.json"
+    annotation = json.loads(path.read_text(encoding="utf-8"))
+    change(annotation)
+    path.write_text(json.dumps(annotation, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def test_all_problems_of_a_file_are_reported_in_one_run(mini_project, capsys):
+    def break_three_things(a):
+        a["claims"][0]["about"].append("e42")
+        a["claims"][1]["source_id"] = "nobody"
+        a["entities"][1]["mentions"][0]["text"] = "Bibbi"
+    _edit(mini_project, break_three_things)
+    exit_code, report = run_validate(capsys, mini_project)
+    assert exit_code == 1
+    assert codes_of(report) == ["span-text-mismatch", "unknown-entity", "unknown-source"]
+    assert {p["pointer"] for p in report["problems"]} == {"/claims/0/about/2", "/claims/1/source_id", "/entities/1/mentions/0/text"}
+    assert all(isinstance(p["line"], int) for p in report["problems"])
+
+
+def test_a_span_mismatch_shows_both_texts_and_where_the_quote_really_is(mini_project, capsys):
+    def shift(a):
+        mention = a["entities"][0]["mentions"][1]  # "Vladamir Putin"
+        mention["start"] += 1
+        mention["end"] += 1
+    _edit(mini_project, shift)
+    _, report = run_validate(capsys, mini_project)
+    [record] = report["problems"]
+    assert "'Vladamir Putin'" in record["message"] and "'ladamir Putin '" in record["message"]
+    assert "start=171, end=185" in record["hint"]
+
+
+def test_a_label_outside_its_vocabulary_lists_the_allowed_values(mini_project, capsys):
+    _edit(mini_project, lambda a: a["claims"][0].update(claim_type="rumour"))
+    _, report = run_validate(capsys, mini_project)
+    [record] = report["problems"]
+    assert record["code"] == "schema-enum" and record["pointer"] == "/claims/0/claim_type"
+    for value in ("factual", "opinion", "prediction"):
+        assert value in record["message"] and value in record["hint"]
+
+
+def test_invalid_json_reports_line_and_column(mini_project, capsys):
+    path = mini_project / "corpus" / "annotations" / "mini-doc.json"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[2] = lines[2].rstrip(",")  # drop the comma after "doc_id": ...
+    path.write_text("\n".join(lines), encoding="utf-8")
+    _, report = run_validate(capsys, mini_project)
+    [record] = report["problems"]
+    assert (record["code"], record["line"], record["column"]) == ("json-invalid", 4, 3)
+
+
+@pytest.mark.parametrize("bad", ["NaN", "Infinity", "1e999999"])
+def test_non_finite_numbers_are_not_json(mini_project, capsys, bad):
+    _edit(mini_project, lambda a: None)
+    path = mini_project / "corpus" / "annotations" / "mini-doc.json"
+    content = path.read_text(encoding="utf-8").replace('"start": 6,', f'"start": {bad},', 1)
+    path.write_text(content, encoding="utf-8")
+    exit_code, report = run_validate(capsys, mini_project)
+    assert exit_code == 1 and codes_of(report) in (["json-invalid"], ["schema-type"], ["schema-range"])
+
+
+@pytest.mark.parametrize("doc_id", ["../x", "/etc", "a/b", "..", "UPPER", "x y z", "ab"])
+def test_doc_ids_with_path_characters_are_refused(mini_project, capsys, doc_id):
+    _edit(mini_project, lambda a: a.update(doc_id=doc_id))
+    exit_code, report = run_validate(capsys, mini_project)
+    assert exit_code == 1 and codes_of(report) == ["doc-id-invalid"]
+
+
+def test_validating_one_annotation_file(mini_project, capsys):
+    annotation = mini_project / "corpus" / "annotations" / "mini-doc.json"
+    assert run_validate(capsys, mini_project, str(annotation)) == (0, {"valid": True, "files_checked": 1, "problem_count": 0, "problems": []})
+    _edit(mini_project, lambda a: a["claims"][0].update(check_worthy="yes"))
+    exit_code, report = run_validate(capsys, mini_project, str(annotation))
+    assert exit_code == 1 and codes_of(report) == ["schema-type"]
+
+
+def test_text_output_names_file_line_code_and_hint(mini_project, capsys):
+    _edit(mini_project, lambda a: a["claims"][1].update(source_id="nobody"))
+    assert main(["--root", str(mini_project), "validate"]) == 1
+    out = capsys.readouterr().out
+    assert "corpus/annotations/mini-doc.json:" in out and ": unknown-source: source 'nobody'" in out
+    assert "(at /claims/1/source_id)" in out and "hint: Use an id from corpus/sources.json" in out
+    assert out.rstrip().endswith("1 problem in 1 file (4 checked)")
+
+
+def test_usage_errors_exit_2(mini_project, capsys, tmp_path):
+    assert main(["--root", str(mini_project), "validate", str(tmp_path / "nope.json")]) == 2
+    assert main(["--root", str(tmp_path), "validate"]) == 2
+    assert "not a newsclaims project" in capsys.readouterr().err
+
+
+# --- through the installed command, as a contributor runs it -------------------------------------
+
+HOSTILE = {
+    "binary": os.urandom(2048),
+    "nul bytes": b'{"doc_id": "\x00\x00"}',
+    "utf-16": '{"doc_id": "mini-doc"}'.encode("utf-16"),
+    "lone surrogate": b'{"doc_id": "\\ud800"}',
+    "deep nesting": b"[" * 100_000 + b"]" * 100_000,
+    "a number, not an object": b"42",
+    "truncated": b'{"schema_version": "1.0", "doc_id": "mini-',
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_annotation_files_get_a_record_never_a_traceback(mini_project, name):
+    (mini_project / "corpus" / "annotations" / "mini-doc.json").write_bytes(HOSTILE[name])
+    before = tree_digest(mini_project)
+    result = subprocess.run([sys.executable, "-m", "newsclaims", "--root", str(mini_project), "validate"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "corpus/annotations/mini-doc.json" in result.stdout and "hint:" in result.stdout
+    assert tree_digest(mini_project) == before
