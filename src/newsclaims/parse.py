@@ -7,6 +7,7 @@ failed the parse level and later levels must skip it.
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 import unicodedata
@@ -96,8 +97,23 @@ class _DuplicateKeys(list):
     """Keys seen twice while parsing, collected by the object hook (positions are found later)."""
 
 
+class _BadNumber(ValueError):
+    """A number literal that Python's json accepts but JSON (or a 64-bit float) does not."""
+
+    def __init__(self, literal: str, message: str):
+        super().__init__(message)
+        self.literal = literal
+
+
 def _reject_constant(name: str):
-    raise ValueError(f"{name} is not valid JSON")
+    raise _BadNumber(name, f"{name} is not valid JSON (JSON has no NaN or Infinity)")
+
+
+def _finite_float(literal: str) -> float:
+    value = float(literal)
+    if math.isinf(value):
+        raise _BadNumber(literal, f"the number {literal[:40]} is too large for a 64-bit float")
+    return value
 
 
 def parse_json(text: str, shown: str) -> tuple[object | None, list[Problem]]:
@@ -111,11 +127,13 @@ def parse_json(text: str, shown: str) -> tuple[object | None, list[Problem]]:
         return obj
 
     try:
-        value = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_reject_constant)
+        value = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_reject_constant, parse_float=_finite_float)
     except json.JSONDecodeError as error:
         return None, [problem("json-invalid", shown, f"{error.msg} (line {error.lineno}, column {error.colno})", line=error.lineno, column=error.colno)]
-    except ValueError as error:  # NaN, Infinity
-        return None, [problem("json-invalid", shown, str(error))]
+    except _BadNumber as error:  # NaN, Infinity, 1e999: find the literal where a value starts
+        found = re.search(r"(?<=[:\[,\s])" + re.escape(error.literal) + r"(?=[\s,\]}])", text)
+        line, column = line_col(text, found.start()) if found else (None, None)
+        return None, [problem("json-invalid", shown, str(error), line=line, column=column)]
     except RecursionError:
         return None, [problem("json-too-deep", shown, f"the JSON nests too deep to parse (limit {MAX_JSON_DEPTH})")]
     if _SURROGATE_ESCAPE.search(text):

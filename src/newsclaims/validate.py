@@ -26,12 +26,12 @@ def shown_path(path: Path) -> str:
 
 def _add_locations(problems: list[Problem], text: str | None) -> list[Problem]:
     """Fill in line and column of problems that have a JSON pointer but no line yet."""
-    if text is None or not any(p.pointer and p.line is None for p in problems):
+    if text is None or not any(p.line is None and (p.pointer or p.code.startswith("schema-")) for p in problems):
         return problems
     locations = parse.JsonLocations(text)
     result = []
     for p in problems:
-        if p.pointer and p.line is None:
+        if p.line is None and (p.pointer or p.code.startswith("schema-")):
             line, column = locations.locate(p.pointer)
             p = replace(p, line=line, column=column)
         result.append(p)
@@ -92,6 +92,10 @@ def check_annotation(path: Path, schema_dir: Path, source_ids: set[str] | None,
     if annotation is None:
         return None, problems
     problems = schemas.check_schema(annotation, schema_dir, schemas.ANNOTATION, shown)
+    if not problems:
+        # JSON Schema counts 6.0 as an integer; offsets must be written as integers to be used as indices.
+        problems = [problem("schema-type", shown, f"{span[field]!r} is a decimal number; offsets are integers", pointer=f"{pointer}/{field}")
+                    for pointer, span in checks.iter_spans(annotation) for field in ("start", "end") if type(span[field]) is not int]
     if problems:
         return None, _add_locations(problems, json_text)
 
