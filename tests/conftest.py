@@ -12,9 +12,11 @@ MINI = REPO / "tests" / "fixtures" / "mini"
 
 
 def copy_project(corpus_from: Path, to: Path) -> Path:
-    """A project folder at `to` with the repo's schema/ and the corpus/ of `corpus_from`."""
+    """A project folder at `to` with the repo's schema/ and the corpus/ (and CHANGELOG.md) of `corpus_from`."""
     shutil.copytree(REPO / "schema", to / "schema")
     shutil.copytree(corpus_from / "corpus", to / "corpus")
+    if (corpus_from / "CHANGELOG.md").is_file():  # the build needs it
+        shutil.copy2(corpus_from / "CHANGELOG.md", to / "CHANGELOG.md")
     return to
 
 

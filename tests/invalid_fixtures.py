@@ -49,6 +49,15 @@ def _schema_const_language(root: Path) -> None:
     path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
 
 
+def _add_copy(root: Path, doc_id: str) -> None:
+    """A second valid document (the mini one under another id) that splits.json does not know."""
+    text, annotation = _paths(root)
+    (text.parent / f"{doc_id}.txt").write_bytes(text.read_bytes())
+    content = json.loads(annotation.read_text(encoding="utf-8"))
+    content["doc_id"] = doc_id
+    (annotation.parent / f"{doc_id}.json").write_text(json.dumps(content, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
 def _whitespace_edge(annotation):
     claim = annotation["claims"][0]  # the title claim; the title line ends with a newline after it
     claim["end"] += 1
@@ -93,4 +102,9 @@ FIXTURES = {
     "hedge-mismatch": lambda root: _edit_annotation(root, lambda a: a["claims"][1].update(hedged=True)),
     "attribution-mismatch": lambda root: _edit_annotation(root, lambda a: a["claims"][1]["attribution"].update(mode="authorial", cue=None)),
     "split-ratios-sum": lambda root: _replace_in_file(root / "corpus" / "corpus.toml", "test = 0.1", "test = 0.2"),
+    # build level: a valid corpus the build still refuses
+    "splits-missing": lambda root: (root / "corpus" / "splits.json").unlink(),
+    "split-unassigned": lambda root: _add_copy(root, "mini-doc-two"),
+    "split-stale": lambda root: _replace_in_file(root / "corpus" / "corpus.toml", 'salt = "', 'salt = "changed-'),
+    "changelog-missing-version": lambda root: _replace_in_file(root / "CHANGELOG.md", "## 0.1.0", "## 0.0.9"),
 }

@@ -12,7 +12,9 @@ from dataclasses import asdict, dataclass
 # Validation levels, in the order they run (as Universal Dependencies' validate.py does). A file that
 # fails a level is not checked at later levels: their errors would be noise.
 PARSE, SCHEMA, REFERENCES, CONTENT = 1, 2, 3, 4
-LEVEL_NAMES = {PARSE: "parse", SCHEMA: "schema", REFERENCES: "references", CONTENT: "content"}
+# Level 5 is not a file check: what `newsclaims build` needs beyond a valid corpus (splits, changelog).
+BUILD = 5
+LEVEL_NAMES = {PARSE: "parse", SCHEMA: "schema", REFERENCES: "references", CONTENT: "content", BUILD: "build"}
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,11 @@ CATALOGUE: dict[str, Code] = {
     "hedge-mismatch": Code(CONTENT, "`hedged` disagrees with `hedge_cues`.", "Set hedged to true exactly when hedge_cues lists at least one cue."),
     "attribution-mismatch": Code(CONTENT, "Attribution mode and source disagree.", "Use mode 'authorial' with source_id 'author' and no cue; any other source needs another mode."),
     "split-ratios-sum": Code(CONTENT, "The split ratios in corpus.toml do not add up to 1.", "Make train + validation + test equal 1."),
+    # level 5: build (checked by `newsclaims build` on a valid corpus)
+    "splits-missing": Code(BUILD, "corpus/splits.json is missing or unreadable.", "Run `newsclaims split` to assign every document to a split, and commit corpus/splits.json."),
+    "split-unassigned": Code(BUILD, "A document of the corpus has no split in corpus/splits.json.", "Run `newsclaims split`: it assigns new documents without moving existing ones."),
+    "split-stale": Code(BUILD, "corpus/splits.json disagrees with the corpus: a document it lists is gone, or the salt or ratios differ from corpus.toml.", "Run `newsclaims split` (removed documents), or `newsclaims split --reshuffle` if the salt or ratios were changed on purpose."),
+    "changelog-missing-version": Code(BUILD, "CHANGELOG.md has no section for the dataset version being built.", "Add a '## <version>' section to CHANGELOG.md saying what changed in this version."),
 }
 
 

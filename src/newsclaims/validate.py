@@ -227,6 +227,9 @@ def validate_paths(layout: Layout, paths: list[Path]) -> Report:
             report.settings, problems = check_settings(path, layout.schema_dir)
         elif path.name == "sources.json":
             report.sources, problems = check_sources(path, layout.schema_dir)
+        elif path.name == "splits.json":
+            from .splits import read_splits  # splits imports this module
+            problems = read_splits(path, layout.schema_dir)[1]
         elif path.suffix == ".txt":
             problems = check_text(path)[2]
         elif path.suffix != ".json":

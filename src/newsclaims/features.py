@@ -1,0 +1,156 @@
+"""Hugging Face features of every config, derived from schema/ by one mapper.
+
+schema/ is the single source of truth: `feature_of` turns any JSON Schema node into a `datasets`
+feature (an enum becomes a ClassLabel whose names follow the schema's order, an object a dict of
+features in the schema's property order, an array a List). The configs below only choose which
+schema nodes become columns, and add the few columns the build derives (global ids, the source's
+name, the claim's context sentence). A new enum value in schema/ therefore reaches the Parquet
+metadata, the card and the loaded dataset without touching this file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from datasets import ClassLabel, Features, List, Value
+
+from .schemas import ANNOTATION, SOURCES, load_schema
+
+INT32_MAX = 2**31 - 1
+CONFIGS = ("documents", "entities", "mentions", "claims", "sources")
+
+
+class SchemaMappingError(ValueError):
+    """A schema construct the mapper does not turn into a feature (a schema/ author's mistake)."""
+
+
+def _resolve(schema: dict, node: dict) -> dict:
+    """The node with its local $ref merged in (siblings of $ref override the referenced keywords)."""
+    while "$ref" in node:
+        ref = node["$ref"]
+        if not ref.startswith("#/"):
+            raise SchemaMappingError(f"only local $refs are supported, not {ref!r}")
+        target = schema
+        for part in ref[2:].split("/"):
+            target = target[part]
+        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    return node
+
+
+def _types(node: dict) -> set[str]:
+    declared = node.get("type")
+    if declared is None:
+        return {"object"} if "properties" in node else set()
+    return {declared} if isinstance(declared, str) else set(declared)
+
+
+def feature_of(schema: dict, node: dict):
+    """The `datasets` feature for one JSON Schema node. null in a type list only makes it nullable."""
+    node = _resolve(schema, node)
+    types = _types(node) - {"null"}
+    if "enum" in node:
+        return ClassLabel(names=list(node["enum"]))
+    if types == {"object"}:
+        return {name: feature_of(schema, sub) for name, sub in node.get("properties", {}).items()}
+    if types == {"array"}:
+        return List(feature_of(schema, node["items"]))
+    if types == {"string"}:
+        return Value("string")
+    if types == {"boolean"}:
+        return Value("bool")
+    if types == {"integer"}:
+        fits_int32 = node.get("minimum", -INT32_MAX) >= -INT32_MAX and node.get("maximum", INT32_MAX + 1) <= INT32_MAX
+        return Value("int32" if fits_int32 else "int64")
+    if types == {"number"}:
+        return Value("float64")
+    raise SchemaMappingError(f"no feature for a schema node of type {sorted(types) or 'unspecified'}: {node}")
+
+
+class SchemaNodes:
+    """The schema nodes the configs are made of: (feature, description) of each."""
+
+    def __init__(self, schema_dir: Path):
+        self.annotation = load_schema(schema_dir, ANNOTATION)
+        self.sources = load_schema(schema_dir, SOURCES)
+
+    def annotation_node(self, *path: str) -> dict:
+        """The resolved node at a path of property names ('items' steps into an array)."""
+        node = _resolve(self.annotation, self.annotation)
+        for step in path:
+            node = _resolve(self.annotation, node["items"] if step == "items" else node["properties"][step])
+        return node
+
+    def annotation_column(self, *path: str) -> tuple:
+        node = self.annotation_node(*path)
+        return feature_of(self.annotation, node), node.get("description", "")
+
+    def annotation_columns(self, *path: str, prefix: str = "", skip=()) -> dict[str, tuple]:
+        """(feature, description) of every property of the object at `path`, in schema order."""
+        node = self.annotation_node(*path)
+        return {prefix + name: self.annotation_column(*path, name) for name in node["properties"] if name not in skip}
+
+    def source_columns(self) -> dict[str, tuple]:
+        source = _resolve(self.sources, self.sources["$defs"]["source"])
+        columns = {}
+        for name, sub in source["properties"].items():
+            resolved = _resolve(self.sources, sub)
+            columns[name] = (feature_of(self.sources, resolved), resolved.get("description", ""))
+        return columns
+
+
+# What each derived column holds (the schema describes the others).
+GLOBAL_ID = "Global id: `<doc_id>:<local id>` (local ids e1, m1, c1 are unique within a document)."
+
+
+def config_columns(schema_dir: Path) -> dict[str, dict[str, tuple]]:
+    """config -> column -> (feature, description), in column order. rows.py fills exactly these."""
+    nodes = SchemaNodes(schema_dir)
+    column = nodes.annotation_column
+    doc_id = column("doc_id")
+    global_id = (Value("string"), GLOBAL_ID)
+    entity = nodes.annotation_columns("entities", "items")
+    claim = nodes.annotation_columns("claims", "items")
+    sources = nodes.source_columns()
+
+    documents = {
+        "doc_id": doc_id,
+        "text": (Value("string"), "The document text exactly as published (UTF-8, NFC, LF); offsets are Unicode code points into it."),
+        "text_sha256": column("text_sha256"),
+        **nodes.annotation_columns("metadata"),
+        **nodes.annotation_columns("annotation", prefix="annotation_"),
+        "entities": column("entities"),
+        "claims": column("claims"),
+    }
+    entities = {
+        "id": global_id,
+        "doc_id": doc_id,
+        **{name: value for name, value in entity.items() if name not in ("id", "mentions")},
+        "mention_count": (Value("int32"), "Number of mentions of the entity in its document."),
+    }
+    mentions = {
+        "id": global_id,
+        "doc_id": doc_id,
+        "entity_id": (Value("string"), "Global id of the entity the mention belongs to."),
+        "entity_type": (entity["type"][0], "Type of the entity the mention belongs to."),
+        "entity_name": (entity["name"][0], "Canonical name of the entity the mention belongs to."),
+        **nodes.annotation_columns("entities", "items", "mentions", "items", skip=("id",)),
+    }
+    claims = {
+        "id": global_id,
+        "doc_id": doc_id,
+        **{name: value for name, value in claim.items() if name not in ("id", "attribution", "about", "verdict")},
+        "source_name": (sources["name"][0], "Display name of the claim's source (corpus/sources.json)."),
+        "source_kind": (sources["kind"][0], "Kind of the claim's source (corpus/sources.json)."),
+        **nodes.annotation_columns("claims", "items", "attribution", prefix="attribution_"),
+        "about": (List(Value("string")), "Global ids of the entities the claim is about."),
+        "verdict": claim["verdict"],
+        "context": (Value("string"), "The sentence(s) around the claim: the claim is context[start - context_start : end - context_start]."),
+        "context_start": (Value("int32"), "Offset of the context in the document text."),
+    }
+    return {"documents": documents, "entities": entities, "mentions": mentions, "claims": claims, "sources": sources}
+
+
+def config_features(schema_dir: Path) -> dict[str, Features]:
+    """The `datasets` Features of every config."""
+    return {config: Features({name: feature for name, (feature, _) in columns.items()})
+            for config, columns in config_columns(schema_dir).items()}

@@ -1,0 +1,94 @@
+"""Per-document stage of the build: one validated document -> its rows in every config.
+
+A pure function of (doc_id, text, annotation, sources): no I/O, no global state, so that it can run
+in worker processes or a distributed engine over batches of documents. Labels stay strings here;
+the build encodes them with the config's features (ClassLabel names come from schema/).
+"""
+
+from __future__ import annotations
+
+import re
+
+# A sentence ends at . ! or ? (optionally followed by a closing quote or bracket) before whitespace,
+# or at a line break. Good enough for a context window; the claim span itself is the annotation.
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)|\n")
+
+
+def local_number(local_id: str) -> int:
+    """e12 -> 12: rows sort by number, so e2 comes before e10."""
+    return int(local_id[1:])
+
+
+def global_id(doc_id: str, local_id: str) -> str:
+    return f"{doc_id}:{local_id}"
+
+
+def sentence_context(text: str, start: int, end: int) -> tuple[str, int]:
+    """The sentence(s) covering text[start:end], trimmed of whitespace, and where they start."""
+    left = 0
+    for match in _SENTENCE_END.finditer(text, 0, start):
+        left = match.end()
+    right = len(text)
+    match = _SENTENCE_END.search(text, max(end - 1, left))
+    if match is not None:
+        right = match.start() if match.group() == "\n" else match.end()
+    while left < start and text[left].isspace():
+        left += 1
+    right = max(right, end)
+    return text[left:right], left
+
+
+def document_rows(doc_id: str, text: str, annotation: dict, sources: dict[str, dict]) -> dict[str, list[dict]]:
+    """Rows of the documents, entities, mentions and claims configs for one document.
+
+    `sources` maps source id -> source record (sources.json).
+    """
+    metadata, info = annotation["metadata"], annotation["annotation"]
+    entities = sorted(annotation["entities"], key=lambda e: local_number(e["id"]))
+    claims = sorted(annotation["claims"], key=lambda c: local_number(c["id"]))
+
+    document = {
+        "doc_id": doc_id,
+        "text": text,
+        "text_sha256": annotation["text_sha256"],
+        **metadata,
+        **{f"annotation_{name}": value for name, value in info.items()},
+        "entities": [{**entity, "wikidata": entity.get("wikidata"),
+                      "mentions": sorted(entity["mentions"], key=lambda m: local_number(m["id"]))}
+                     for entity in entities],
+        "claims": claims,
+    }
+
+    entity_rows, mention_rows = [], []
+    for entity in entities:
+        entity_id = global_id(doc_id, entity["id"])
+        entity_rows.append({"id": entity_id, "doc_id": doc_id, "type": entity["type"], "name": entity["name"],
+                            "wikidata": entity.get("wikidata"), "mention_count": len(entity["mentions"])})
+        for mention in entity["mentions"]:
+            mention_rows.append({"id": global_id(doc_id, mention["id"]), "doc_id": doc_id, "entity_id": entity_id,
+                                 "entity_type": entity["type"], "entity_name": entity["name"],
+                                 "start": mention["start"], "end": mention["end"], "text": mention["text"]})
+    mention_rows.sort(key=lambda row: local_number(row["id"].rsplit(":", 1)[1]))
+
+    claim_rows = []
+    for claim in claims:
+        source = sources[claim["source_id"]]  # validation guarantees it resolves
+        context, context_start = sentence_context(text, claim["start"], claim["end"])
+        claim_rows.append({
+            "id": global_id(doc_id, claim["id"]),
+            "doc_id": doc_id,
+            **{name: value for name, value in claim.items() if name not in ("id", "attribution", "about", "verdict")},
+            "source_name": source["name"],
+            "source_kind": source["kind"],
+            **{f"attribution_{name}": value for name, value in claim["attribution"].items()},
+            "about": [global_id(doc_id, entity_id) for entity_id in claim["about"]],
+            "verdict": claim["verdict"],
+            "context": context,
+            "context_start": context_start,
+        })
+    return {"documents": [document], "entities": entity_rows, "mentions": mention_rows, "claims": claim_rows}
+
+
+def source_rows(sources: list[dict], field_names) -> list[dict]:
+    """Rows of the sources config, sorted by id, with absent optional fields as null."""
+    return [{name: source.get(name) for name in field_names} for source in sorted(sources, key=lambda s: s["id"])]

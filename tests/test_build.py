@@ -1,0 +1,269 @@
+"""`newsclaims build`, `verify` and the committed data/: loads offline, deterministic, atomic, versioned."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import REPO, copy_project
+from newsclaims import build as build_module
+from newsclaims.cli import main
+from newsclaims.corpus import Layout
+from newsclaims.features import config_features
+from newsclaims.manifest import verify
+
+SEED = "b8270d0f4451370c"
+LOAD_CHECK = Path(__file__).parent / "load_check.py"
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def add_copy_of_seed(project: Path, doc_id: str, story_id: str | None = None) -> None:
+    """A new document for tests: the seed text and annotation under another id."""
+    corpus = project / "corpus"
+    (corpus / "documents" / f"{doc_id}.txt").write_bytes((corpus / "documents" / f"{SEED}.txt").read_bytes())
+    annotation = json.loads((corpus / "annotations" / f"{SEED}.json").read_text(encoding="utf-8"))
+    annotation["doc_id"] = doc_id
+    annotation["metadata"]["story_id"] = story_id
+    (corpus / "annotations" / f"{doc_id}.json").write_text(json.dumps(annotation, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def run(capsys, project: Path, *args: str) -> tuple[int, str]:
+    code = main(["--root", str(project), *args])
+    return code, capsys.readouterr().out
+
+
+def build_project(capsys, project: Path, out: Path | None = None) -> Path:
+    args = ["build"] + (["--out", str(out)] if out else [])
+    code, output = run(capsys, project, *args)
+    assert code == 0, output
+    return out or project / "data"
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A copy of the real project with eleven more documents, so that every split has rows."""
+    root = copy_project(REPO, tmp_path / "project")
+    for i in range(11):
+        add_copy_of_seed(root, f"copy-{i:02d}")
+    assert main(["--root", str(root), "split"]) == 0
+    return root
+
+
+def load_in_fresh_process(data_dir: Path, tmp_path: Path) -> dict:
+    env = {**os.environ, "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf-home")}
+    completed = subprocess.run([sys.executable, str(LOAD_CHECK), str(data_dir)], capture_output=True, text=True, env=env, timeout=600)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return json.loads(completed.stdout)
+
+
+# --- it loads -----------------------------------------------------------------------------------
+
+def test_every_config_and_split_loads_offline_with_schema_features_counts_and_spans(project, tmp_path, capsys):
+    data = build_project(capsys, project)
+    loaded = load_in_fresh_process(data, tmp_path)
+    expected_features = {config: features.to_dict() for config, features in config_features(project / "schema").items()}
+    splits = json.loads((project / "corpus" / "splits.json").read_text())["documents"]
+    docs_per_split = {s: sum(1 for v in splits.values() if v == s) for s in ("train", "validation", "test")}
+    assert set(loaded) == {"documents", "entities", "mentions", "claims", "sources"}
+    assert set(loaded["documents"]) == {s for s, n in docs_per_split.items() if n}, "every non-empty split, no empty one"
+    seed = json.loads((project / "corpus" / "annotations" / f"{SEED}.json").read_text())
+    per_doc = {"documents": 1, "entities": len(seed["entities"]), "claims": len(seed["claims"]),
+               "mentions": sum(len(e["mentions"]) for e in seed["entities"])}
+    for config, by_split in loaded.items():
+        for split, seen in by_split.items():
+            assert seen["features"] == expected_features[config], f"{config}/{split}: features differ from schema/"
+            assert seen["span_errors"] == [], seen["span_errors"][:5]
+            if config != "sources":
+                assert seen["rows"] == per_doc[config] * docs_per_split[split]
+    sources = json.loads((project / "corpus" / "sources.json").read_text())["sources"]
+    assert loaded["sources"]["train"]["rows"] == len(sources)
+    assert loaded["claims"][next(iter(loaded["claims"]))]["features"]["claim_type"]["names"] == ["factual", "opinion", "prediction"]
+
+
+def test_a_new_enum_value_in_the_schema_reaches_the_loaded_features(tmp_path, capsys):
+    root = copy_project(REPO, tmp_path / "project")
+    schema_path = root / "schema" / "annotation.schema.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    schema["$defs"]["entity_type"]["enum"].append("VESSEL")
+    schema["$defs"]["entity_type"]["x-enumDescriptions"]["VESSEL"] = "A named ship or boat."
+    schema_path.write_text(json.dumps(schema, indent=2, ensure_ascii=False), encoding="utf-8")
+    data = build_project(capsys, root)
+    loaded = load_in_fresh_process(data, tmp_path)
+    assert loaded["entities"]["train"]["features"]["type"]["names"][-1] == "VESSEL"
+    assert loaded["mentions"]["train"]["features"]["entity_type"]["names"][-1] == "VESSEL"
+    card = (data / "README.md").read_text(encoding="utf-8")
+    assert "`VESSEL` | A named ship or boat." in card
+
+
+# --- deterministic and atomic --------------------------------------------------------------------
+
+def test_two_builds_are_byte_identical(project, tmp_path, capsys):
+    first = build_project(capsys, project, tmp_path / "one")
+    second = build_project(capsys, project, tmp_path / "two")
+    assert tree_digest(first) == tree_digest(second)
+    assert len(tree_digest(first)) >= 2 + 5 + 1  # card, changelog, a file per config, manifest
+
+
+def test_a_build_that_fails_half_way_leaves_the_previous_data_untouched(project, monkeypatch, capsys):
+    data = build_project(capsys, project)
+    before = tree_digest(data)
+    add_copy_of_seed(project, "copy-99")  # the next build would change data/
+    assert main(["--root", str(project), "split"]) == 0
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("disk full (simulated)")
+    monkeypatch.setattr(build_module.card, "render_card", crash)  # after the Parquet files are written
+    with pytest.raises(RuntimeError):
+        build_module.build(Layout(project))
+    assert tree_digest(data) == before
+    assert not [p for p in project.iterdir() if p.name.startswith((build_module.TEMP_PREFIX, build_module.OLD_PREFIX))]
+
+
+def test_a_leftover_temporary_folder_is_never_published(project, capsys):
+    data = build_project(capsys, project)
+    leftover = project / f"{build_module.TEMP_PREFIX}killed"
+    (leftover / "claims").mkdir(parents=True)
+    (leftover / "claims" / "train-00000-of-00001.parquet").write_bytes(b"half")
+    build_project(capsys, project)
+    assert not leftover.exists()
+    assert verify(data) == []
+
+
+def test_an_invalid_corpus_is_refused_and_nothing_is_written(project, capsys):
+    data = build_project(capsys, project)
+    before = tree_digest(data)
+    path = project / "corpus" / "annotations" / f"{SEED}.json"
+    path.write_text(path.read_text(encoding="utf-8").replace('"claim_type": "opinion"', '"claim_type": "rumour"', 1), encoding="utf-8")
+    code, output = run(capsys, project, "build")
+    assert code == 1
+    assert "schema-enum" in output and f"{SEED}.json" in output and "rumour" in output
+    assert tree_digest(data) == before
+
+
+# --- splits and changelog ------------------------------------------------------------------------
+
+def test_a_document_missing_from_splits_json_fails_with_a_hint_to_run_split(project, capsys):
+    add_copy_of_seed(project, "copy-new")
+    code, output = run(capsys, project, "build")
+    assert code == 1
+    assert "copy-new" in output and "newsclaims split" in output
+    assert not (project / "data").exists()
+
+
+def test_a_version_without_a_changelog_section_is_refused(project, capsys):
+    settings = project / "corpus" / "corpus.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace('version = "0.1.0"', 'version = "0.2.0"'), encoding="utf-8")
+    code, output = run(capsys, project, "build")
+    assert code == 1 and "changelog-missing-version" in output and "0.2.0" in output
+
+
+# --- versions ------------------------------------------------------------------------------------
+
+def test_the_version_is_in_the_card_every_parquet_file_the_manifest_and_the_changelog(project, capsys):
+    settings = project / "corpus" / "corpus.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace('version = "0.1.0"', 'version = "0.2.0"'), encoding="utf-8")
+    changelog = project / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## 0.1.0", "## 0.2.0\n\n- Eleven test copies.\n\n## 0.1.0"), encoding="utf-8")
+    data = build_project(capsys, project)
+    manifest = json.loads((data / "manifest.json").read_text())
+    assert manifest["version"] == "0.2.0" and manifest["schema_version"] == "1.0"
+    assert set(manifest["tools"]) == {"newsclaims", "datasets", "pyarrow"}
+    files = sorted(data.rglob("*.parquet"))
+    assert len(files) >= 5
+    for path in files:
+        ours = json.loads(pq.read_schema(path).metadata[b"newsclaims"])
+        assert ours["dataset_version"] == "0.2.0"
+        assert manifest["rows"][ours["config"]][ours["split"]] == pq.read_metadata(path).num_rows
+    card = (data / "README.md").read_text(encoding="utf-8")
+    assert "\nversion: 0.2.0\n" in card.split("\n---\n")[0]
+    assert "## 0.2.0" in (data / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+# --- verify --------------------------------------------------------------------------------------
+
+def test_verify_accepts_a_fresh_build_and_names_a_flipped_byte(project, capsys):
+    data = build_project(capsys, project)
+    assert main(["verify", str(data)]) == 0
+    capsys.readouterr()
+    victim = data / "claims" / "train-00000-of-00001.parquet"
+    content = bytearray(victim.read_bytes())
+    content[len(content) // 2] ^= 0x01
+    victim.write_bytes(bytes(content))
+    assert main(["verify", str(data)]) == 1
+    output = capsys.readouterr().out
+    assert "claims/train-00000-of-00001.parquet: sha256" in output
+    assert [d.what for d in verify(data)] == ["sha256"]
+
+
+def test_verify_reports_missing_unexpected_and_version_differences(project, capsys):
+    data = build_project(capsys, project)
+    (data / "entities" / "train-00000-of-00001.parquet").unlink()
+    (data / "notes.txt").write_text("added by hand")
+    card = data / "README.md"
+    card.write_text(card.read_text(encoding="utf-8").replace("\nversion: 0.1.0\n", "\nversion: 9.9.9\n", 1), encoding="utf-8")
+    found = {(d.file, d.what) for d in verify(data)}
+    assert ("entities/train-00000-of-00001.parquet", "missing-file") in found
+    assert ("notes.txt", "unexpected-file") in found
+    assert ("README.md", "version") in found and ("README.md", "sha256") in found
+
+
+def test_verify_of_a_folder_without_manifest_is_a_usage_error(tmp_path, capsys):
+    assert main(["verify", str(tmp_path)]) == 2
+    assert "manifest.json" in capsys.readouterr().err
+
+
+# --- the committed data/ -------------------------------------------------------------------------
+
+def _parquet_content(path: Path):
+    table = pq.read_table(path)
+    return table.schema, table.to_pylist()
+
+
+def test_the_committed_data_folder_is_a_fresh_build_of_the_committed_corpus(tmp_path, capsys):
+    committed = REPO / "data"
+    assert committed.is_dir(), "data/ is missing: run `newsclaims build` and commit data/"
+    fresh = build_project(capsys, REPO, tmp_path / "data")
+    stale = "data/ is stale: run `newsclaims build` and commit data/"
+    manifest = orjson.loads((committed / "manifest.json").read_bytes())
+    if manifest["tools"] == orjson.loads((fresh / "manifest.json").read_bytes())["tools"]:
+        assert tree_digest(committed) == tree_digest(fresh), stale
+    else:  # other library versions encode Parquet differently: compare what the files hold
+        assert sorted(tree_digest(committed)) == sorted(tree_digest(fresh)), stale
+        for name in tree_digest(fresh):
+            if name.endswith(".parquet"):
+                assert _parquet_content(committed / name) == _parquet_content(fresh / name), f"{stale} ({name})"
+            elif name != "manifest.json":
+                assert (committed / name).read_bytes() == (fresh / name).read_bytes(), f"{stale} ({name})"
+    assert verify(committed) == []
+
+
+# --- diff ----------------------------------------------------------------------------------------
+
+def test_diff_of_two_builds_reports_exactly_one_changed_claim_label(project, tmp_path, capsys):
+    before = build_project(capsys, project, tmp_path / "before")
+    path = project / "corpus" / "annotations" / f"{SEED}.json"
+    annotation = json.loads(path.read_text(encoding="utf-8"))
+    claim = next(c for c in annotation["claims"] if c["claim_type"] == "opinion")
+    claim["claim_type"] = "factual"
+    path.write_text(json.dumps(annotation, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    after = build_project(capsys, project, tmp_path / "after")
+    code, output = run(capsys, project, "diff", str(before), str(after), "--format", "json")
+    assert code == 1
+    report = json.loads(output)
+    changes = [(config, row["key"], change["field"], change["old"], change["new"])
+               for config, found in report["configs"].items() for row in found["changed"] for change in row["changes"]]
+    assert changes == [("claims", f"{SEED}:{claim['id']}", "claim_type", "opinion", "factual")]
+    assert all(not found["added"] and not found["removed"] for found in report["configs"].values())
+    assert run(capsys, project, "diff", str(before), str(before))[0] == 0
