@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,16 +27,19 @@ import pyarrow.parquet as pq
 
 from . import card, manifest, splits
 from .corpus import Layout
-from .features import CONFIGS, config_features
+from .features import CONFIGS, RowEncoder, config_features
+from .pipeline import StageContext, run_local
 from .problems import Problem, problem
-from .rows import document_rows, source_rows
+from .rows import source_rows
 from .schemas import schema_version
-from .validate import shown_path, validate_corpus
+from .validate import corpus_inventory, shown_path
 
 SPLIT_ORDER = splits.SPLIT_NAMES
 # The sources registry is corpus-wide, not per document: it is published as one split.
 SOURCES_SPLIT = "train"
-PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 9, "write_statistics": True}
+PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 6, "write_statistics": True}
+ROW_GROUP_BYTES = 64 << 20  # Arrow bytes per row group
+SHARD_BYTES = 1 << 30  # Arrow bytes per file: about 300-500 MB of Parquet, the Hub's usual shard size
 METADATA_KEY = b"newsclaims"  # our key-value metadata in every Parquet file, beside b"huggingface"
 TEMP_PREFIX = ".data-build-"
 OLD_PREFIX = ".data-old-"
@@ -58,54 +62,120 @@ def changelog_section(changelog: str, version: str) -> str | None:
     return match.group(1).strip() if match else None
 
 
-def encode_table(rows: list[dict], features) -> pa.Table:
-    """Rows with label strings -> one Arrow table with ClassLabel ints and the features' schema."""
-    encoded = [features.encode_example(row) for row in rows]
-    return pa.Table.from_pylist(encoded, schema=features.arrow_schema).combine_chunks()
+class ShardWriter:
+    """The Parquet files of one config and split, written as record batches arrive.
+
+    Batches are gathered into row groups of about ROW_GROUP_BYTES and files are rolled over after
+    about `shard_bytes` (both counted in Arrow bytes, which do not depend on timing or compression,
+    so the layout is deterministic). Files get their final `-of-N` names in `finish`, once N is known.
+    """
+
+    def __init__(self, folder: Path, split: str, schema: pa.Schema, shard_bytes: int):
+        self.folder, self.split, self.schema, self.shard_bytes = folder, split, schema, shard_bytes
+        self.pending: list[pa.RecordBatch] = []
+        self.pending_bytes = 0
+        self.writer: pq.ParquetWriter | None = None
+        self.shard_written = 0
+        self.paths: list[Path] = []
+        self.rows = 0
+        self.nbytes = 0
+
+    def add(self, batch: pa.RecordBatch) -> None:
+        self.pending.append(batch)
+        self.pending_bytes += batch.nbytes
+        self.rows += batch.num_rows
+        self.nbytes += batch.nbytes
+        if self.pending_bytes >= min(ROW_GROUP_BYTES, self.shard_bytes):
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.pending:
+            return
+        if self.writer is None:
+            path = self.folder / f"{self.split}-{len(self.paths):05d}.parquet.part"
+            self.paths.append(path)
+            self.writer = pq.ParquetWriter(path, self.schema, **PARQUET_OPTIONS)
+        table = pa.Table.from_batches(self.pending, schema=self.schema).combine_chunks()
+        self.writer.write_table(table, row_group_size=table.num_rows)
+        self.shard_written += self.pending_bytes
+        self.pending, self.pending_bytes = [], 0
+        if self.shard_written >= self.shard_bytes:
+            self.writer.close()
+            self.writer, self.shard_written = None, 0
+
+    def finish(self) -> None:
+        self._flush()
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+        for index, path in enumerate(self.paths):
+            path.rename(self.folder / shard_name(self.split, index, len(self.paths)))
 
 
-def collect_rows(report, assignment: dict[str, str]) -> dict[str, dict[str, list[dict]]]:
-    """config -> split -> rows, sorted so that the output does not depend on file-system order."""
-    sources = {source["id"]: source for source in report.sources}
-    tables: dict[str, dict[str, list[dict]]] = {config: {} for config in CONFIGS}
-    for doc_id in sorted(report.documents):
-        document = report.documents[doc_id]
-        split = assignment[doc_id]
-        for config, rows in document_rows(doc_id, document.text, document.annotation, sources).items():
-            tables[config].setdefault(split, []).extend(rows)
-    return tables
+def file_schema(features, settings: dict, schema_version_value: str, config: str, split: str) -> pa.Schema:
+    """The features' Arrow schema (with the Hugging Face features as metadata) plus our versions."""
+    schema = features.arrow_schema
+    ours = {"dataset": settings["dataset"]["name"], "dataset_version": settings["dataset"]["version"],
+            "schema_version": schema_version_value, "config": config, "split": split}
+    return schema.with_metadata({**schema.metadata, METADATA_KEY: orjson.dumps(ours, option=orjson.OPT_SORT_KEYS)})
 
 
-def write_dataset(layout: Layout, report, assignment: dict[str, str], target: Path) -> dict[str, dict[str, int]]:
-    """Write every file of the dataset into the empty folder `target`; returns row counts."""
+@dataclass
+class Written:
+    """What the per-document pass produced."""
+
+    problems: list[Problem] = field(default_factory=list)
+    files_checked: int = 0
+    groups: dict[str, str | None] = field(default_factory=dict)
+    writers: dict[tuple[str, str], ShardWriter] = field(default_factory=dict)
+    statistics: Counter = field(default_factory=Counter)
+
+
+def write_documents(layout: Layout, inventory, recorded_splits: dict[str, str], target: Path, workers: int | None,
+                    shard_bytes: int, progress: bool | None, engine: str = "local") -> Written:
+    """Validate and convert every document, streaming its rows into the Parquet writers under `target`.
+    Once a problem is found nothing more is written (the build will be refused) but checking goes
+    on, so that every problem is reported in one run."""
+    report = inventory.report
     settings = report.settings
-    version = settings["dataset"]["version"]
+    sources = {source["id"]: source for source in report.sources}
     features = config_features(layout.schema_dir)
-    tables = collect_rows(report, assignment)
-    source_features = features["sources"]
-    tables["sources"] = {SOURCES_SPLIT: source_rows(report.sources, list(source_features))}
+    version_of_schema = schema_version(layout.schema_dir)
+    context = StageContext(str(layout.schema_dir), str(layout.documents_dir), str(layout.annotations_dir), sources)
+    items = [(doc_id, has_text, has_annotation, recorded_splits.get(doc_id)) for doc_id, has_text, has_annotation in inventory.items]
+    if engine == "ray":
+        from .engine_ray import run_ray
+        results = run_ray(context, items, workers=workers)
+    else:
+        results = run_local(context, items, workers=workers, progress=progress)
+    written = Written(files_checked=report.files_checked)
+    for result in results:
+        written.problems += result.problems
+        written.files_checked += result.files_checked
+        written.groups.update(result.groups)
+        if written.problems:
+            continue
+        written.statistics.update(result.statistics)
+        for (config, split), batch in result.batches.items():
+            writer = written.writers.get((config, split))
+            if writer is None:
+                folder = target / config
+                folder.mkdir(exist_ok=True)
+                schema = file_schema(features[config], settings, version_of_schema, config, split)
+                writer = written.writers[(config, split)] = ShardWriter(folder, split, schema, shard_bytes)
+            writer.add(batch)
+    return written
 
-    counts: dict[str, dict[str, int]] = {}
-    num_bytes: dict[str, dict[str, int]] = {}  # Arrow size of each split, as `datasets` reports it
-    for config in CONFIGS:
-        counts[config], num_bytes[config] = {}, {}
-        for split in [s for s in SPLIT_ORDER if tables[config].get(s)]:  # never write an empty split
-            table = encode_table(tables[config][split], features[config])
-            ours = {"dataset": settings["dataset"]["name"], "dataset_version": version,
-                    "schema_version": schema_version(layout.schema_dir), "config": config, "split": split}
-            metadata = {**table.schema.metadata, METADATA_KEY: orjson.dumps(ours, option=orjson.OPT_SORT_KEYS)}
-            table = table.replace_schema_metadata(metadata)
-            folder = target / config
-            folder.mkdir(exist_ok=True)
-            pq.write_table(table, folder / shard_name(split), **PARQUET_OPTIONS)
-            counts[config][split] = table.num_rows
-            num_bytes[config][split] = table.nbytes
 
-    changelog = (layout.root / "CHANGELOG.md").read_text(encoding="utf-8")
-    (target / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
-    (target / "README.md").write_text(card.render_card(layout, report, features, counts, num_bytes, tables), encoding="utf-8")
-    manifest.write_manifest(target, settings, schema_version(layout.schema_dir), counts)
-    return counts
+def write_sources(layout: Layout, report, target: Path) -> ShardWriter:
+    features = config_features(layout.schema_dir)["sources"]
+    rows = source_rows(report.sources, list(features))
+    folder = target / "sources"
+    folder.mkdir(exist_ok=True)
+    schema = file_schema(features, report.settings, schema_version(layout.schema_dir), "sources", SOURCES_SPLIT)
+    writer = ShardWriter(folder, SOURCES_SPLIT, schema, shard_bytes=1 << 62)
+    writer.add(RowEncoder(features).encode(rows, schema))
+    return writer
 
 
 def check_changelog(layout: Layout, version: str) -> list[Problem]:
@@ -162,30 +232,64 @@ def recover(root: Path, data_dir: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def build(layout: Layout, data_dir: Path | None = None) -> BuildResult:
+def build(layout: Layout, data_dir: Path | None = None, workers: int | None = None, shard_bytes: int = SHARD_BYTES,
+          progress: bool | None = None, engine: str = "local") -> BuildResult:
     """Validate, then write the dataset to `data_dir` (default: <root>/data) atomically."""
     data_dir = Path(data_dir) if data_dir is not None else layout.data_dir
     result = BuildResult()
-    report = validate_corpus(layout)
+    inventory = corpus_inventory(layout)
+    report = inventory.report
     result.files_checked = report.files_checked
-    if not report.valid:
+    if not report.valid:  # settings or sources invalid, stray files: nothing can be built
         result.problems = report.problems
         return result
-    assignment, problems = splits.check_assignment(layout, set(report.documents), layout.splits_path,
-                                                   groups=splits.groups_of(report.documents))
-    problems += check_changelog(layout, report.settings["dataset"]["version"])
-    if problems:
-        result.problems = problems
-        return result
+    recorded, split_problems = splits.read_splits(layout.splits_path, layout.schema_dir)
+    recorded_splits = recorded["documents"] if recorded is not None else {}
 
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     recover(data_dir.parent, data_dir)
     target = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=data_dir.parent))
     try:
-        result.counts = write_dataset(layout, report, assignment, target)
+        written = write_documents(layout, inventory, recorded_splits, target, workers, shard_bytes, progress, engine)
+        result.files_checked = written.files_checked
+        if written.problems:
+            result.problems = written.problems
+            return result
+        if recorded is None:
+            result.problems = split_problems
+            return result
+        assignment, problems = splits.check_assignment(layout, set(written.groups), layout.splits_path,
+                                                       groups={d: splits.group_key(d, s) for d, s in written.groups.items()})
+        problems += check_changelog(layout, report.settings["dataset"]["version"])
+        if problems:
+            result.problems = problems
+            return result
+        writers = dict(written.writers)
+        writers[("sources", SOURCES_SPLIT)] = write_sources(layout, report, target)
+        for writer in writers.values():
+            writer.finish()
+        counts = {config: {split: writers[(config, split)].rows for split in SPLIT_ORDER if (config, split) in writers}
+                  for config in CONFIGS}
+        num_bytes = {config: {split: writers[(config, split)].nbytes for split in counts[config]} for config in CONFIGS}
+        changelog = (layout.root / "CHANGELOG.md").read_text(encoding="utf-8")
+        (target / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
+        card_text = card.render_card(layout, report.settings, config_features(layout.schema_dir), counts, num_bytes, written.statistics)
+        (target / "README.md").write_text(card_text, encoding="utf-8")
+        manifest.write_manifest(target, report.settings, schema_version(layout.schema_dir), counts)
+        _sync_tree(target)
         publish(target, data_dir)
+        result.counts = counts
     finally:
         if target.exists():
             shutil.rmtree(target, ignore_errors=True)
     return result
 
+
+def _sync_tree(folder: Path) -> None:
+    """fsync every file and folder, so that after a power cut the swapped-in folder is complete."""
+    for path in sorted(folder.rglob("*")) + [folder]:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

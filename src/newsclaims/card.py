@@ -74,26 +74,23 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def statistics(tables: dict[str, dict[str, list[dict]]]) -> list[str]:
-    splits = [split for split in ("train", "validation", "test") if tables["documents"].get(split)]
+def statistics(counts: dict[str, dict[str, int]], label_counts: Counter) -> list[str]:
+    """Rows per config and label frequencies per split; label_counts is keyed (config, split, column, value)."""
+    splits = [split for split in ("train", "validation", "test") if split in counts["documents"]]
     lines = ["| | " + " | ".join(splits) + " |", "|---|" + "---|" * len(splits)]
     for config in ("documents", "entities", "mentions", "claims"):
-        lines.append(f"| {config} | " + " | ".join(str(len(tables[config].get(s, []))) for s in splits) + " |")
-    for label, config, column in (("claim_type", "claims", "claim_type"), ("entity type", "entities", "type"),
-                                  ("attribution_mode", "claims", "attribution_mode")):
-        per_split = {s: Counter(row[column] for row in tables[config].get(s, [])) for s in splits}
-        for value in sorted(set().union(*per_split.values())):
-            lines.append(f"| {label} = {value} | " + " | ".join(str(per_split[s][value]) for s in splits) + " |")
-    worthy = {s: sum(1 for row in tables["claims"].get(s, []) if row["check_worthy"]) for s in splits}
-    hedged = {s: sum(1 for row in tables["claims"].get(s, []) if row["hedged"]) for s in splits}
-    lines.append("| check-worthy claims | " + " | ".join(str(worthy[s]) for s in splits) + " |")
-    lines.append("| hedged claims | " + " | ".join(str(hedged[s]) for s in splits) + " |")
+        lines.append(f"| {config} | " + " | ".join(str(counts[config].get(s, 0)) for s in splits) + " |")
+    for config, column in (("claims", "claim_type"), ("entities", "type"), ("claims", "attribution_mode")):
+        values = sorted({value for (c, _, col, value) in label_counts if (c, col) == (config, column)})
+        for value in values:
+            lines.append(f"| {config}.{column} = {value} | " + " | ".join(str(label_counts[(config, s, column, value)]) for s in splits) + " |")
+    for column, label in (("check_worthy", "check-worthy claims"), ("hedged", "hedged claims")):
+        lines.append(f"| {label} | " + " | ".join(str(label_counts[("claims", s, column, True)]) for s in splits) + " |")
     return lines
 
 
-def render_card(layout, report, features: dict, counts: dict[str, dict[str, int]], num_bytes: dict[str, dict[str, int]],
-                tables: dict) -> str:
-    settings = report.settings
+def render_card(layout, settings: dict, features: dict, counts: dict[str, dict[str, int]], num_bytes: dict[str, dict[str, int]],
+                label_counts: Counter) -> str:
     dataset = settings["dataset"]
     columns = config_columns(layout.schema_dir)
     lines = [front_matter(settings, features, counts, num_bytes)]
@@ -113,7 +110,7 @@ def render_card(layout, report, features: dict, counts: dict[str, dict[str, int]
               "no rows is left out.", "", "| config | rows | " + " | ".join(("train", "validation", "test")) + " |", "|---|---|---|---|---|"]
     for config in CONFIGS:
         lines.append(f"| `{config}` | {CONFIG_ROWS[config]} | " + " | ".join(str(counts[config].get(s, "-")) for s in ("train", "validation", "test")) + " |")
-    lines += ["", "## Statistics per split", ""] + statistics(tables) + [""]
+    lines += ["", "## Statistics per split", ""] + statistics(counts, label_counts) + [""]
     lines += ["## Fields", ""]
     for config in CONFIGS:
         lines += [f"### `{config}`", "", "| field | type | definition |", "|---|---|---|"]

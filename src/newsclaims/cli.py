@@ -63,9 +63,9 @@ def cmd_validate(args) -> int:
         paths = [Path(p) for p in args.paths]
         # Naming the corpus folder or the project means the whole corpus (with pairing checks).
         whole = [p for p in paths if p.resolve() in (layout.root, layout.corpus_dir.resolve())]
-        report = validate_corpus(layout) if whole else validate_paths(layout, paths)
+        report = validate_corpus(layout, workers=args.workers, keep_documents=False) if whole else validate_paths(layout, paths)
     else:
-        report = validate_corpus(layout)
+        report = validate_corpus(layout, workers=args.workers, keep_documents=False)
     print_problems(report.problems, report.files_checked, args.format)
     return EXIT_OK if report.valid else EXIT_INVALID
 
@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check corpus files: parse, schema, references, content")
     validate.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check (default: the whole corpus)")
     validate.add_argument("--format", choices=["text", "json"], default="text", help="output for people (text) or machines (json)")
+    validate.add_argument("--workers", type=int, help="worker processes for a whole-corpus check (default: every core)")
     validate.set_defaults(handler=cmd_validate)
 
     codes = commands.add_parser("codes", help="list the problem codes (docs/errors.md has the full catalogue)")

@@ -16,7 +16,9 @@ def cmd_build(args) -> int:
 
     layout = resolve_layout(args.root)
     data_dir = Path(args.out) if args.out else layout.data_dir
-    result = build(layout, data_dir)
+    if args.workers is not None and args.workers < 1:
+        raise UsageError("--workers must be at least 1")
+    result = build(layout, data_dir, workers=args.workers, shard_bytes=int(args.shard_mb * (1 << 20)), engine=args.engine)
     if result.problems:
         print("build refused: the corpus must be fixed first; nothing was written.", file=sys.stderr)
         print_problems(result.problems, result.files_checked, args.format)
@@ -65,6 +67,10 @@ def register(commands) -> None:
     build = commands.add_parser("build", help="validate the corpus and build the Hugging Face dataset folder data/")
     build.add_argument("--out", help="where to write the dataset folder (default: data/ of the project)")
     build.add_argument("--format", choices=["text", "json"], default="text")
+    build.add_argument("--workers", type=int, help="worker processes (default: every core)")
+    build.add_argument("--shard-mb", type=float, default=1024, help="Arrow megabytes per Parquet file before a new shard starts (default: 1024, about 300-500 MB on disk)")
+    build.add_argument("--engine", choices=["local", "ray"], default="local",
+                       help="run the per-document stage in local processes, or on Ray Data (pip install 'newsclaims[ray]')")
     build.set_defaults(handler=cmd_build)
 
     split = commands.add_parser("split", help="assign new documents to train/validation/test in corpus/splits.json")

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from datasets import ClassLabel, Features, List, Value
 
 from .schemas import ANNOTATION, SOURCES, load_schema
@@ -154,3 +156,53 @@ def config_features(schema_dir: Path) -> dict[str, Features]:
     """The `datasets` Features of every config."""
     return {config: Features({name: feature for name, (feature, _) in columns.items()})
             for config, columns in config_columns(schema_dir).items()}
+
+
+def _input_type(feature) -> pa.DataType:
+    """The Arrow type of a feature before encoding: ClassLabel values are still their names."""
+    if isinstance(feature, ClassLabel):
+        return pa.string()
+    if isinstance(feature, List):
+        return pa.list_(_input_type(feature.feature))
+    if isinstance(feature, dict):
+        return pa.struct([pa.field(name, _input_type(sub)) for name, sub in feature.items()])
+    return feature.pa_type
+
+
+def _encode_array(array: pa.Array, feature) -> pa.Array:
+    """Replace label names by ClassLabel ids everywhere in an (unsliced) array, in Arrow's C++."""
+    if isinstance(feature, ClassLabel):
+        ids = pc.index_in(array, value_set=pa.array(feature.names, pa.string()))
+        if ids.null_count != array.null_count:  # validation makes this impossible; never write a wrong id
+            raise ValueError(f"a value outside the ClassLabel names {feature.names}")
+        return ids.cast(pa.int64())
+    if isinstance(feature, List):
+        values = _encode_array(array.values, feature.feature)
+        return pa.ListArray.from_arrays(array.offsets, values, mask=array.is_null() if array.null_count else None)
+    if isinstance(feature, dict):
+        # flatten() merges the struct's own nulls into its children, so a null verdict has null fields
+        children = [_encode_array(child, sub) for child, sub in zip(array.flatten(), feature.values())]
+        return pa.StructArray.from_arrays(children, names=list(feature), mask=array.is_null() if array.null_count else None)
+    return array
+
+
+class RowEncoder:
+    """Rows with label names -> a RecordBatch of the features' schema (ClassLabel names -> ids).
+
+    Arrow converts the Python rows once; labels are then mapped column by column in C++, about
+    twenty times faster than `Features.encode_example` row by row.
+    """
+
+    def __init__(self, features: Features):
+        self.features = features
+        self.schema = features.arrow_schema
+        self.input_schema = pa.schema([pa.field(name, _input_type(feature)) for name, feature in features.items()])
+        self.has_labels = self.input_schema != pa.schema([pa.field(f.name, f.type) for f in self.schema])
+
+    def encode(self, rows: list[dict], schema: pa.Schema | None = None) -> pa.RecordBatch:
+        schema = schema or self.schema
+        batch = pa.RecordBatch.from_pylist(rows, schema=self.input_schema)
+        if not self.has_labels:
+            return pa.RecordBatch.from_arrays(batch.columns, schema=schema)
+        columns = [_encode_array(column, feature) for column, feature in zip(batch.columns, self.features.values())]
+        return pa.RecordBatch.from_arrays(columns, schema=schema)

@@ -7,6 +7,7 @@ the build encodes them with the config's features (ClassLabel names come from sc
 
 from __future__ import annotations
 
+import bisect
 import re
 
 # A sentence ends at . ! or ? (optionally followed by a closing quote or bracket) before whitespace,
@@ -23,11 +24,17 @@ def global_id(doc_id: str, local_id: str) -> str:
     return f"{doc_id}:{local_id}"
 
 
-def sentence_context(text: str, start: int, end: int) -> tuple[str, int]:
-    """The sentence(s) covering text[start:end], trimmed of whitespace, and where they start."""
-    left = 0
-    for match in _SENTENCE_END.finditer(text, 0, start):
-        left = match.end()
+def sentence_bounds(text: str) -> list[int]:
+    """Offsets where a sentence may begin: 0 and the end of every sentence end mark."""
+    return [0] + [match.end() for match in _SENTENCE_END.finditer(text)]
+
+
+def sentence_context(text: str, start: int, end: int, bounds: list[int] | None = None) -> tuple[str, int]:
+    """The sentence(s) covering text[start:end], trimmed of whitespace, and where they start.
+    `bounds` (sentence_bounds(text)) saves rescanning the text for every claim of a document."""
+    if bounds is None:
+        bounds = sentence_bounds(text)
+    left = bounds[bisect.bisect_right(bounds, start) - 1]
     right = len(text)
     match = _SENTENCE_END.search(text, max(end - 1, left))
     if match is not None:
@@ -71,9 +78,10 @@ def document_rows(doc_id: str, text: str, annotation: dict, sources: dict[str, d
     mention_rows.sort(key=lambda row: local_number(row["id"].rsplit(":", 1)[1]))
 
     claim_rows = []
+    bounds = sentence_bounds(text) if claims else []
     for claim in claims:
         source = sources[claim["source_id"]]  # validation guarantees it resolves
-        context, context_start = sentence_context(text, claim["start"], claim["end"])
+        context, context_start = sentence_context(text, claim["start"], claim["end"], bounds)
         claim_rows.append({
             "id": global_id(doc_id, claim["id"]),
             "doc_id": doc_id,

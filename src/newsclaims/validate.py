@@ -174,35 +174,48 @@ def _corpus_files(folder: Path, suffix: str, corpus_dir: Path) -> tuple[dict[str
     return found, problems
 
 
-def validate_corpus(layout: Layout) -> Report:
-    """Every file of the corpus, the registry, the settings, and the pairing of texts and annotations."""
+@dataclass
+class Inventory:
+    """The corpus-wide part of validation: settings, sources, and which documents have which files."""
+
+    report: Report
+    items: list[tuple[str, bool, bool]]  # (doc_id, has_text, has_annotation), sorted by doc_id
+
+
+def corpus_inventory(layout: Layout) -> Inventory:
+    """corpus.toml, sources.json and the listing of documents/ and annotations/ (no document is read)."""
     report = Report()
     report.settings, problems = check_settings(layout.settings_path, layout.schema_dir) if layout.settings_path.exists() else (None, [problem("file-unreadable", shown_path(layout.settings_path), "corpus/corpus.toml is missing")])
     report.problems += problems
     report.sources, problems = check_sources(layout.sources_path, layout.schema_dir) if layout.sources_path.exists() else (None, [problem("file-unreadable", shown_path(layout.sources_path), "corpus/sources.json is missing")])
     report.problems += problems
     report.files_checked = 2
-    source_ids = {s["id"] for s in report.sources} if report.sources is not None else None
-
     texts, problems = _corpus_files(layout.documents_dir, ".txt", layout.corpus_dir)
     report.problems += problems
     annotations, problems = _corpus_files(layout.annotations_dir, ".json", layout.corpus_dir)
     report.problems += problems
+    items = [(doc_id, doc_id in texts, doc_id in annotations) for doc_id in sorted(texts.keys() | annotations.keys())]
+    return Inventory(report, items)
 
-    text_of: dict = {}
-    for doc_id, path in texts.items():
-        text, data, problems = check_text(path)
-        text_of[doc_id] = (text, data)
-        report.problems += problems
-        report.files_checked += 1
-        if doc_id not in annotations:
-            report.problems.append(problem("missing-annotation", shown_path(path), f"no annotation file {shown_path(layout.annotation_path(doc_id))} for this text"))
-    for doc_id, path in annotations.items():
-        annotation, problems = check_annotation(path, layout.schema_dir, source_ids, text_of, layout.documents_dir)
-        report.problems += problems
-        report.files_checked += 1
-        if annotation is not None:  # valid means its text was found and valid too
-            report.documents[doc_id] = Document(doc_id, text_of[doc_id][0], annotation)
+
+def validate_corpus(layout: Layout, workers: int | None = None, keep_documents: bool = True, progress: bool | None = None) -> Report:
+    """Every file of the corpus, the registry, the settings, and the pairing of texts and annotations.
+
+    Documents are checked in batches by worker processes (pipeline.py); with keep_documents=False
+    the report holds problems only, and memory does not grow with the corpus.
+    """
+    from .pipeline import StageContext, run_local  # pipeline builds on this module
+
+    inventory = corpus_inventory(layout)
+    report = inventory.report
+    sources = {s["id"]: s for s in report.sources} if report.sources is not None else None
+    context = StageContext(str(layout.schema_dir), str(layout.documents_dir), str(layout.annotations_dir), sources,
+                           convert=False, keep_documents=keep_documents)
+    for result in run_local(context, [(*item, None) for item in inventory.items], workers=workers, progress=progress):
+        report.problems += result.problems
+        report.files_checked += result.files_checked
+        for document in result.documents:
+            report.documents[document.doc_id] = document
     return report
 
 

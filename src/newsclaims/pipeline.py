@@ -1,0 +1,183 @@
+"""The per-document stage, over batches: read, validate (levels 1-4), convert to encoded Arrow rows.
+
+`process_batch(context, items)` is a pure function of its arguments and the files it reads, so any
+engine can run it: the local one below (processes, ordered, bounded memory), or Ray Data
+(`engine_ray.py`). What is corpus-wide (settings, sources, file listing, splits) is done once by the
+caller and handed in as a `StageContext`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections import Counter, deque
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+
+from .features import CONFIGS, RowEncoder, config_features
+from .problems import Problem, problem
+from .rows import document_rows
+from .validate import Document, check_annotation, check_text, shown_path
+
+BATCH_DOCUMENTS = 256  # documents per task: large enough to amortise inter-process costs
+# Label columns counted for the card's statistics: (config, column).
+STATISTICS_COLUMNS = (("claims", "claim_type"), ("claims", "attribution_mode"), ("claims", "check_worthy"),
+                      ("claims", "hedged"), ("entities", "type"))
+
+
+@dataclass(frozen=True)
+class StageContext:
+    """What every batch needs to know about the corpus (small: shipped once to each worker)."""
+
+    schema_dir: str
+    documents_dir: str
+    annotations_dir: str
+    sources: dict[str, dict] | None  # id -> source record; None when sources.json is invalid
+    convert: bool = True  # False: validate only
+    keep_documents: bool = False  # return each valid document (text and annotation) too
+
+
+@dataclass
+class BatchResult:
+    problems: list[Problem] = field(default_factory=list)
+    files_checked: int = 0
+    groups: dict[str, str | None] = field(default_factory=dict)  # valid doc_id -> story_id
+    batches: dict[tuple[str, str], pa.RecordBatch] = field(default_factory=dict)  # (config, split) -> rows
+    statistics: Counter = field(default_factory=Counter)  # (config, split, column, value) -> count
+    documents: list[Document] = field(default_factory=list)
+
+
+@lru_cache(maxsize=4)
+def _encoders(schema_dir: str):
+    features = config_features(Path(schema_dir))
+    return {config: RowEncoder(features[config]) for config in CONFIGS}
+
+
+def process_batch(context: StageContext, items: list[tuple[str, bool, bool, str | None]]) -> BatchResult:
+    """items: (doc_id, has_text, has_annotation, split or None). Rows are made only for valid
+    documents with a split; the caller refuses the build if any problem is reported."""
+    result = BatchResult()
+    documents_dir, annotations_dir = Path(context.documents_dir), Path(context.annotations_dir)
+    source_ids = set(context.sources) if context.sources is not None else None
+    rows: dict[tuple[str, str], list[dict]] = {}
+    for doc_id, has_text, has_annotation, split in items:
+        text_of: dict = {}
+        text_path = documents_dir / f"{doc_id}.txt"
+        if has_text:
+            text, data, problems = check_text(text_path)
+            text_of[doc_id] = (text, data)
+            result.problems += problems
+            result.files_checked += 1
+        else:
+            text_of[doc_id] = None
+        if not has_annotation:
+            result.problems.append(problem("missing-annotation", shown_path(text_path),
+                                           f"no annotation file {shown_path(annotations_dir / (doc_id + '.json'))} for this text"))
+            continue
+        annotation, problems = check_annotation(annotations_dir / f"{doc_id}.json", Path(context.schema_dir), source_ids, text_of, documents_dir)
+        result.problems += problems
+        result.files_checked += 1
+        if annotation is None or text_of.get(doc_id) is None or text_of[doc_id][0] is None:
+            continue
+        text = text_of[doc_id][0]
+        result.groups[doc_id] = annotation["metadata"]["story_id"]
+        if context.keep_documents:
+            result.documents.append(Document(doc_id, text, annotation))
+        if context.convert and split is not None and context.sources is not None:
+            for config, config_rows in document_rows(doc_id, text, annotation, context.sources).items():
+                rows.setdefault((config, split), []).extend(config_rows)
+    if rows:
+        encoders = _encoders(context.schema_dir)
+        for (config, split), config_rows in rows.items():
+            for stats_config, column in STATISTICS_COLUMNS:
+                if stats_config == config:
+                    result.statistics.update((config, split, column, row[column]) for row in config_rows)
+            result.batches[(config, split)] = encoders[config].encode(config_rows)
+    return result
+
+
+# --- the local engine: worker processes, results in input order, bounded memory ----------------------
+
+_WORKER_CONTEXT: StageContext | None = None
+
+
+def _init_worker(context: StageContext) -> None:
+    global _WORKER_CONTEXT
+    _WORKER_CONTEXT = context
+
+
+def _run_in_worker(items):
+    return process_batch(_WORKER_CONTEXT, items)
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def batched(items: list, size: int = BATCH_DOCUMENTS) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def run_local(context: StageContext, items: list, workers: int | None = None, progress: bool | None = None) -> Iterator[BatchResult]:
+    """process_batch over every batch of items, results yielded in input order.
+
+    At most two batches per worker are in flight, so memory does not grow with the corpus. A corpus
+    of a single batch runs in this process: starting workers would cost more than the work.
+    """
+    batches = batched(items)
+    workers = workers or default_workers()
+    bar = _progress_bar(len(items), progress)
+    try:
+        if workers <= 1 or len(batches) <= 1:
+            for batch in batches:
+                result = process_batch(context, batch)
+                bar.update(len(batch))
+                yield result
+            return
+        # forkserver: workers do not inherit the parent's threads (Arrow's pools) as fork would.
+        mp_context = multiprocessing.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
+        if mp_context.get_start_method() == "forkserver":
+            mp_context.set_forkserver_preload(["newsclaims.pipeline"])
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp_context, initializer=_init_worker, initargs=(context,)) as pool:
+            pending: deque = deque()
+            queue = iter(batches)
+            for batch in queue:
+                pending.append((len(batch), pool.submit(_run_in_worker, batch)))
+                if len(pending) >= 2 * workers:
+                    break
+            while pending:
+                size, future = pending.popleft()
+                result = future.result()
+                next_batch = next(queue, None)
+                if next_batch is not None:
+                    pending.append((len(next_batch), pool.submit(_run_in_worker, next_batch)))
+                bar.update(size)
+                yield result
+    finally:
+        bar.close()
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress_bar(total: int, progress: bool | None):
+    """A progress bar on a terminal; nothing when output is piped or logged (CI)."""
+    if progress is None:
+        progress = sys.stderr.isatty()
+    if not progress:
+        return _NoBar()
+    from tqdm import tqdm
+    return tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True)
