@@ -56,6 +56,16 @@ def cmd_validate(args) -> int:
     from .validate import validate_corpus, validate_paths
 
     layout = resolve_layout(args.root)
+    if args.changed is not None:
+        if args.paths:
+            raise UsageError("give either PATHS or --changed, not both")
+        from .changed import validate_changed
+
+        report, checked = validate_changed(layout, args.changed or None)
+        if args.format == "text":
+            print(checked, file=sys.stderr)
+        print_problems(report.problems, report.files_checked, args.format)
+        return EXIT_OK if report.valid else EXIT_INVALID
     if args.paths:
         missing = [p for p in args.paths if not Path(p).exists()]
         if missing:
@@ -86,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check (default: the whole corpus)")
     validate.add_argument("--format", choices=["text", "json"], default="text", help="output for people (text) or machines (json)")
     validate.add_argument("--workers", type=int, help="worker processes for a whole-corpus check (default: every core)")
+    validate.add_argument("--changed", nargs="?", const="", metavar="REV",
+                          help="only the files changed since REV (default: the merge base with main), staged, unstaged or untracked")
     validate.set_defaults(handler=cmd_validate)
 
     codes = commands.add_parser("codes", help="list the problem codes (docs/errors.md has the full catalogue)")
