@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+from contextlib import contextmanager
 import re
 import shutil
 import tempfile
@@ -26,6 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import card, manifest, splits
+from .cli import UsageError
 from .corpus import Layout
 from .features import CONFIGS, RowEncoder, config_features
 from .pipeline import StageContext, run_local
@@ -43,6 +45,7 @@ SHARD_BYTES = 1 << 30  # Arrow bytes per file: about 300-500 MB of Parquet, the 
 METADATA_KEY = b"newsclaims"  # our key-value metadata in every Parquet file, beside b"huggingface"
 TEMP_PREFIX = ".data-build-"
 OLD_PREFIX = ".data-old-"
+LOCK_SUFFIX = ".lock"  # <data folder name>.lock beside it, e.g. .data.lock
 
 
 @dataclass
@@ -232,6 +235,34 @@ def recover(root: Path, data_dir: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+class BuildLocked(UsageError):
+    """Another build holds the lock on the same data folder."""
+
+
+@contextmanager
+def build_lock(data_dir: Path):
+    """One build at a time per data folder. flock is released by the kernel when its holder dies,
+    so a killed build never leaves a stale lock."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, builds must not be run at once
+        yield
+        return
+    path = data_dir.parent / f".{data_dir.name}{LOCK_SUFFIX}"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
+            raise BuildLocked(f"another build (process {holder}) is writing {data_dir}; wait until it ends, then build again") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 def build(layout: Layout, data_dir: Path | None = None, workers: int | None = None, shard_bytes: int = SHARD_BYTES,
           progress: bool | None = None, engine: str = "local") -> BuildResult:
     """Validate, then write the dataset to `data_dir` (default: <root>/data) atomically."""
@@ -244,10 +275,16 @@ def build(layout: Layout, data_dir: Path | None = None, workers: int | None = No
         result.problems = report.problems
         return result
     recorded, split_problems = splits.read_splits(layout.splits_path, layout.schema_dir)
-    recorded_splits = recorded["documents"] if recorded is not None else {}
 
     data_dir.parent.mkdir(parents=True, exist_ok=True)
-    recover(data_dir.parent, data_dir)
+    with build_lock(data_dir):
+        recover(data_dir.parent, data_dir)
+        return _build_locked(layout, data_dir, inventory, recorded, split_problems, result, workers, shard_bytes, progress, engine)
+
+
+def _build_locked(layout, data_dir, inventory, recorded, split_problems, result, workers, shard_bytes, progress, engine) -> BuildResult:
+    report = inventory.report
+    recorded_splits = recorded["documents"] if recorded is not None else {}
     target = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=data_dir.parent))
     try:
         written = write_documents(layout, inventory, recorded_splits, target, workers, shard_bytes, progress, engine)
