@@ -26,14 +26,14 @@ import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import card, manifest, splits
+from . import card, croissant, manifest, splits
 from .cli import UsageError
 from .corpus import Layout
-from .features import CONFIGS, RowEncoder, config_features
+from .features import CONFIGS, RowEncoder, config_columns, config_features
 from .pipeline import StageContext, run_local
 from .problems import Problem, problem
 from .rows import source_rows
-from .schemas import schema_version
+from .schemas import schema_version, vocabularies
 from .validate import corpus_inventory, shown_path
 
 SPLIT_ORDER = splits.SPLIT_NAMES
@@ -312,6 +312,7 @@ def _build_locked(layout, data_dir, inventory, recorded, split_problems, result,
         (target / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
         card_text = card.render_card(layout, report.settings, config_features(layout.schema_dir), counts, num_bytes, written.statistics)
         (target / "README.md").write_text(card_text, encoding="utf-8")
+        write_croissant(layout, report.settings, target, counts)
         manifest.write_manifest(target, report.settings, schema_version(layout.schema_dir), counts)
         _sync_tree(target)
         publish(target, data_dir)
@@ -320,6 +321,14 @@ def _build_locked(layout, data_dir, inventory, recorded, split_problems, result,
         if target.exists():
             shutil.rmtree(target, ignore_errors=True)
     return result
+
+
+def write_croissant(layout: Layout, settings: dict, target: Path, counts: dict[str, dict[str, int]]) -> None:
+    """croissant.json: Croissant 1.1 metadata of the Parquet files (hashes included)."""
+    parquet = [(p.relative_to(target).as_posix(), manifest.sha256_of(p)) for p in sorted(target.rglob("*.parquet"))]
+    descriptions = {config: {name: text for name, (_, text) in columns.items()} for config, columns in config_columns(layout.schema_dir).items()}
+    content = croissant.croissant_json(settings, config_features(layout.schema_dir), descriptions, parquet, counts, vocabularies(layout.schema_dir))
+    (target / "croissant.json").write_bytes(content)
 
 
 def _sync_tree(folder: Path) -> None:

@@ -123,7 +123,8 @@ def render_card(layout, settings: dict, features: dict, counts: dict[str, dict[s
         lines += [f"| {i} | `{value}` | {_cell(text)} |" for i, (value, text) in enumerate(values.items())]
         lines.append("")
     lines += ["## Versions", "", f"This is version {dataset['version']}. `manifest.json` lists the sha256 of every "
-              "file (check a copy with `newsclaims verify`); `CHANGELOG.md` lists each version's changes. Releases are "
+              "file (check a copy with `newsclaims verify`); `croissant.json` describes the files and fields in "
+              "Croissant 1.1 (MLCommons); `CHANGELOG.md` lists each version's changes. Releases are "
               "git tags `vX.Y.Z`; on the Hub, pass the tag as `revision=` to `load_dataset`.", ""]
     lines += ["## Citation", "", "```bibtex", dataset["citation"].strip(), "```", ""]
     return "\n".join(lines)
