@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, copy_project
-from newsclaims.build import LOCK_SUFFIX, OLD_PREFIX, TEMP_PREFIX
+from newsclaims.build import OLD_PREFIX, TEMP_PREFIX
 from newsclaims.cli import main
 from newsclaims.manifest import verify
 from test_build import add_copy_of_seed, tree_digest
@@ -96,14 +96,14 @@ def test_a_build_killed_at_random_points_leaves_the_old_or_the_new_version(two_v
 def test_a_second_build_while_one_runs_is_refused_with_a_clear_message(two_versions, capsys):
     project, _, version_a, version_b = two_versions
     set_corpus(project, project.parent / "stash", "a")
-    lock_path = project / f".data{LOCK_SUFFIX}"
-    with open(lock_path, "a+") as held:  # as a running build holds it
-        fcntl.flock(held, fcntl.LOCK_EX)
-        held.write("4242\n")
-        held.flush()
+    held = os.open(project, os.O_RDONLY)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as a running build holds it
         assert main(["--root", str(project), "build"]) == 2
         error = capsys.readouterr().err
-        assert "another build" in error and "4242" in error
+        assert "another build is writing in" in error and str(project) in error
+    finally:
+        os.close(held)
     assert tree_digest(project / "data") == version_a
 
 

@@ -45,7 +45,6 @@ SHARD_BYTES = 1 << 30  # Arrow bytes per file: about 300-500 MB of Parquet, the 
 METADATA_KEY = b"newsclaims"  # our key-value metadata in every Parquet file, beside b"huggingface"
 TEMP_PREFIX = ".data-build-"
 OLD_PREFIX = ".data-old-"
-LOCK_SUFFIX = ".lock"  # <data folder name>.lock beside it, e.g. .data.lock
 
 
 @dataclass
@@ -241,23 +240,21 @@ class BuildLocked(UsageError):
 
 @contextmanager
 def build_lock(data_dir: Path):
-    """One build at a time per data folder. flock is released by the kernel when its holder dies,
-    so a killed build never leaves a stale lock."""
+    """One build at a time per folder holding data folders (they share its temporary folders).
+
+    The lock is flock on the folder itself: nothing is written to the project, and the kernel
+    releases it when its holder dies, so a killed build never leaves a stale lock."""
     try:
         import fcntl
     except ImportError:  # not POSIX: no lock, builds must not be run at once
         yield
         return
-    path = data_dir.parent / f".{data_dir.name}{LOCK_SUFFIX}"
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(data_dir.parent, os.O_RDONLY)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
-            raise BuildLocked(f"another build (process {holder}) is writing {data_dir}; wait until it ends, then build again") from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            raise BuildLocked(f"another build is writing in {data_dir.parent}; wait until it ends, then build again") from None
         yield
     finally:
         os.close(fd)  # closing releases the lock

@@ -19,7 +19,6 @@ from functools import lru_cache
 from pathlib import Path
 
 
-from .features import CONFIGS, RowEncoder, config_features
 from .problems import Problem, problem
 from .rows import document_rows
 from .validate import Document, check_annotation, check_text, shown_path
@@ -54,6 +53,9 @@ class BatchResult:
 
 @lru_cache(maxsize=4)
 def _encoders(schema_dir: str):
+    # Imported here: `datasets` takes a second to import, and validation does not need it.
+    from .features import CONFIGS, RowEncoder, config_features
+
     features = config_features(Path(schema_dir))
     return {config: RowEncoder(features[config]) for config in CONFIGS}
 

@@ -13,6 +13,7 @@ import re
 # A sentence ends at . ! or ? (optionally followed by a closing quote or bracket) before whitespace,
 # or at a line break. Good enough for a context window; the claim span itself is the annotation.
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)|\n")
+_CLOSERS = frozenset("\"'”’)]")
 
 
 def local_number(local_id: str) -> int:
@@ -25,8 +26,25 @@ def global_id(doc_id: str, local_id: str) -> str:
 
 
 def sentence_bounds(text: str) -> list[int]:
-    """Offsets where a sentence may begin: 0 and the end of every sentence end mark."""
-    return [0] + [match.end() for match in _SENTENCE_END.finditer(text)]
+    """Offsets where a sentence may begin: 0, after every line break, and after every . ! or ?
+    (with any closing quotes or brackets) that is followed by whitespace. Same rule as _SENTENCE_END,
+    found with str.find, which is several times faster than a regular expression over the text."""
+    bounds = [0]
+    length = len(text)
+    for mark in ".!?\n":
+        at = text.find(mark)
+        while at >= 0:
+            end = at + 1
+            if mark != "\n":
+                while end < length and text[end] in _CLOSERS:
+                    end += 1
+                if end >= length or not text[end].isspace():
+                    at = text.find(mark, at + 1)
+                    continue
+            bounds.append(end)
+            at = text.find(mark, at + 1)
+    bounds.sort()
+    return bounds
 
 
 def sentence_context(text: str, start: int, end: int, bounds: list[int] | None = None) -> tuple[str, int]:
