@@ -90,3 +90,7 @@ def register(commands) -> None:
     verify.add_argument("--format", choices=["text", "json"], default="text")
     verify.set_defaults(handler=cmd_verify)
 
+    from .synth import add_parser as add_synth  # newsclaims synth: generated corpora for benchmarks and tests
+
+    add_synth(commands)
+
