@@ -122,3 +122,70 @@ def check_content(annotation: dict, shown: str, text: str, text_bytes: bytes) ->
         if (mode == "authorial") != (source_id == AUTHOR_SOURCE) or (mode == "authorial" and claim["attribution"]["cue"] is not None):
             problems.append(problem("attribution-mismatch", shown, f"claim {claim['id']!r}: mode {mode!r} with source_id {source_id!r}" + (" and a cue" if mode == "authorial" and claim["attribution"]["cue"] else ""), pointer=f"/claims/{c}/attribution/mode"))
     return problems
+
+
+# --- fast paths: a yes/no answer for the common case of a valid file --------------------------------
+# The checks above build a JSON pointer for every span and id they look at; these look at the same
+# things without building anything, so that a valid file costs little. When one says no, the caller
+# runs the checks above, which find and describe every problem.
+
+def _spans(annotation: dict) -> list[dict]:
+    spans = []
+    for entity in annotation["entities"]:
+        spans += entity["mentions"]
+    for claim in annotation["claims"]:
+        spans.append(claim)
+        attribution = claim["attribution"]
+        if attribution["cue"] is not None:
+            spans.append(attribution["cue"])
+        if attribution["source_span"] is not None:
+            spans.append(attribution["source_span"])
+        spans += claim["hedge_cues"]
+    return spans
+
+
+def references_ok(annotation: dict, file_stem: str | None, source_ids: set[str] | None) -> bool:
+    """True when check_references would find nothing (source ids are not checked when None)."""
+    if file_stem is not None and file_stem != annotation["doc_id"]:
+        return False
+    entities = annotation["entities"]
+    ids = [entity["id"] for entity in entities]
+    entity_ids = set(ids)
+    for entity in entities:
+        ids += [mention["id"] for mention in entity["mentions"]]
+    ids += [claim["id"] for claim in annotation["claims"]]
+    if len(set(ids)) != len(ids):
+        return False
+    for claim in annotation["claims"]:
+        if not entity_ids.issuperset(claim["about"]):
+            return False
+    if source_ids is not None:
+        metadata = annotation["metadata"]
+        used = {claim["source_id"] for claim in annotation["claims"]} | set(metadata["author_source_ids"])
+        if metadata["publisher_source_id"] is not None:
+            used.add(metadata["publisher_source_id"])
+        if not source_ids.issuperset(used):
+            return False
+    return True
+
+
+def content_ok(annotation: dict, text: str, text_bytes: bytes) -> bool:
+    """True when check_content would find nothing, and every offset is an int (not 6.0)."""
+    if annotation["text_sha256"] != hashlib.sha256(text_bytes).hexdigest():
+        return False
+    length = len(text)
+    for span in _spans(annotation):
+        start, end, quote = span["start"], span["end"], span["text"]
+        if (type(start) is not int or type(end) is not int or not 0 <= start < end <= length
+                or text[start:end] != quote or quote[0].isspace() or quote[-1].isspace()):
+            return False
+    mentions = [(m["start"], m["end"]) for entity in annotation["entities"] for m in entity["mentions"]]
+    if len(set(mentions)) != len(mentions):
+        return False
+    for claim in annotation["claims"]:
+        mode, authorial = claim["attribution"]["mode"], claim["source_id"] == AUTHOR_SOURCE
+        if claim["hedged"] != bool(claim["hedge_cues"]) or (mode == "authorial") != authorial:
+            return False
+        if mode == "authorial" and claim["attribution"]["cue"] is not None:
+            return False
+    return True

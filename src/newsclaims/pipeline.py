@@ -64,12 +64,12 @@ def process_batch(context: StageContext, items: list[tuple[str, bool, bool, str 
     """items: (doc_id, has_text, has_annotation, split or None). Rows are made only for valid
     documents with a split; the caller refuses the build if any problem is reported."""
     result = BatchResult()
-    documents_dir, annotations_dir = Path(context.documents_dir), Path(context.annotations_dir)
+    documents_dir, annotations_dir = context.documents_dir, context.annotations_dir  # str: pathlib costs more than a check
     source_ids = set(context.sources) if context.sources is not None else None
     rows: dict[tuple[str, str], list[dict]] = {}
     for doc_id, has_text, has_annotation, split in items:
         text_of: dict = {}
-        text_path = documents_dir / f"{doc_id}.txt"
+        text_path = os.path.join(documents_dir, f"{doc_id}.txt")
         if has_text:
             text, data, problems = check_text(text_path)
             text_of[doc_id] = (text, data)
@@ -79,9 +79,9 @@ def process_batch(context: StageContext, items: list[tuple[str, bool, bool, str 
             text_of[doc_id] = None
         if not has_annotation:
             result.problems.append(problem("missing-annotation", shown_path(text_path),
-                                           f"no annotation file {shown_path(annotations_dir / (doc_id + '.json'))} for this text"))
+                                           f"no annotation file {shown_path(os.path.join(annotations_dir, doc_id + '.json'))} for this text"))
             continue
-        annotation, problems = check_annotation(annotations_dir / f"{doc_id}.json", Path(context.schema_dir), source_ids, text_of, documents_dir)
+        annotation, problems = check_annotation(os.path.join(annotations_dir, f"{doc_id}.json"), Path(context.schema_dir), source_ids, text_of, documents_dir)
         result.problems += problems
         result.files_checked += 1
         if annotation is None or text_of.get(doc_id) is None or text_of[doc_id][0] is None:

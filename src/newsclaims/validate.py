@@ -7,21 +7,70 @@ so that they can run in worker processes on large corpora.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import orjson
 
 from . import checks, parse, schemas
 from .corpus import DOC_ID, Layout
 from .problems import Problem, problem
 
 
-def shown_path(path: Path) -> str:
-    """The path as a person should see it: relative to the working folder when inside it."""
-    absolute = Path(os.path.abspath(path))
+def shown_path(path) -> str:
+    """The path as a person should see it: relative to the working folder when inside it.
+    (String operations: this runs for every file, and pathlib would cost more than the checks.)"""
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    if absolute.startswith(cwd) and absolute[len(cwd):len(cwd) + 1] == os.sep:
+        return absolute[len(cwd) + 1:]
+    return absolute
+
+
+# A JSON string literal, unrolled (linear time): removing them leaves one ':' per key of the file.
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_CONTAINERS = (dict, list)
+
+
+def _count_keys(value) -> int:
+    """Keys of every object in a parsed JSON tree."""
+    total, stack = 0, [value]
+    while stack:
+        node = stack.pop()
+        if type(node) is dict:
+            total += len(node)
+            stack += [child for child in node.values() if type(child) in _CONTAINERS]
+        else:
+            stack += [child for child in node if type(child) in _CONTAINERS]
+    return total
+
+
+def fast_annotation(data: bytes, schema_dir: Path) -> dict | None:
+    """The annotation, when it is certainly well-formed (UTF-8, no BOM, no duplicate key, no NaN or
+    lone surrogate) and schema-valid; None sends the file to the exact path, which explains why.
+
+    orjson and jsonschema_rs.is_valid are C and Rust, about ten times faster than json.loads with a
+    duplicate-key hook and an error iterator: valid files, nearly all of them, take this path. orjson
+    keeps the last of duplicate keys silently, so keys are counted twice: in the parsed tree, and as
+    the ':' left once string literals are removed from the bytes; any difference means the exact path.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return None
     try:
-        return str(absolute.relative_to(Path.cwd()))
-    except ValueError:
-        return str(absolute)
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None
+    if type(value) is not dict:
+        return None
+    # Files written by json.dumps(indent=2) or orjson (every file of this corpus) serialise back to
+    # their own bytes, which proves there was no duplicate key; others are checked by counting keys.
+    canonical = orjson.dumps(value, option=orjson.OPT_INDENT_2) == data.rstrip(b"\n")
+    if not canonical and _count_keys(value) != _JSON_STRING.sub(b"", data).count(b":"):
+        return None
+    if not schemas.validator(schema_dir, schemas.ANNOTATION).is_valid(value):
+        return None
+    return value
 
 
 def _add_locations(problems: list[Problem], text: str | None) -> list[Problem]:
@@ -74,6 +123,10 @@ def read_json(path: Path, limit: int) -> tuple[object | None, str | None, list[P
     data, problems = parse.read_bytes(path, shown, limit)
     if data is None:
         return None, None, problems
+    return decode_json(data, shown)
+
+
+def decode_json(data: bytes, shown: str) -> tuple[object | None, str | None, list[Problem]]:
     if data.startswith(b"\xef\xbb\xbf"):
         return None, None, [problem("encoding-bom", shown, "the file starts with the UTF-8 byte order mark EF BB BF", line=1, column=1)]
     try:
@@ -84,33 +137,53 @@ def read_json(path: Path, limit: int) -> tuple[object | None, str | None, list[P
     return value, text, problems
 
 
-def check_annotation(path: Path, schema_dir: Path, source_ids: set[str] | None,
-                     text_of: dict[str, tuple[str | None, bytes | None]], documents_dir: Path) -> tuple[dict | None, list[Problem]]:
+def _text_of(doc_id: str, text_of: dict, documents_dir) -> tuple[str | None, bytes | None] | None:
+    """(text, bytes) of the document, None when it has no text file; read once, kept in text_of."""
+    if doc_id not in text_of:
+        text_path = os.path.join(documents_dir, f"{doc_id}.txt")
+        text_of[doc_id] = check_text(text_path)[:2] if os.path.isfile(text_path) else None
+    return text_of[doc_id]
+
+
+def check_annotation(path, schema_dir: Path, source_ids: set[str] | None,
+                     text_of: dict[str, tuple[str | None, bytes | None]], documents_dir) -> tuple[dict | None, list[Problem]]:
     """All levels for one annotation file. text_of caches document texts already read (doc_id -> (text, bytes))."""
     shown = shown_path(path)
-    annotation, json_text, problems = read_json(path, parse.MAX_ANNOTATION_BYTES)
-    if annotation is None:
+    data, problems = parse.read_bytes(path, shown, parse.MAX_ANNOTATION_BYTES)
+    if data is None:
         return None, problems
-    problems = schemas.check_schema(annotation, schema_dir, schemas.ANNOTATION, shown)
+    annotation, json_text = fast_annotation(data, schema_dir), None
+    if annotation is not None:  # well-formed and schema-valid: when references and content are too, done
+        found = _text_of(annotation["doc_id"], text_of, documents_dir)
+        stem = os.path.splitext(os.path.basename(path))[0]
+        if (found is not None and found[0] is not None and checks.references_ok(annotation, stem, source_ids)
+                and checks.content_ok(annotation, found[0], found[1])):
+            return annotation, []
+        problems = []
+    else:  # something is wrong: the exact path finds and locates every problem
+        annotation, json_text, problems = decode_json(data, shown)
+        if annotation is None:
+            return None, problems
+        problems = schemas.check_schema(annotation, schema_dir, schemas.ANNOTATION, shown)
+    # The exact checks: every problem found, described and located.
     if not problems:
         # JSON Schema counts 6.0 as an integer; offsets must be written as integers to be used as indices.
         problems = [problem("schema-type", shown, f"{span[field]!r} is a decimal number; offsets are integers", pointer=f"{pointer}/{field}")
                     for pointer, span in checks.iter_spans(annotation) for field in ("start", "end") if type(span[field]) is not int]
     if problems:
-        return None, _add_locations(problems, json_text)
+        return None, _add_locations(problems, json_text if json_text is not None else data.decode("utf-8"))
 
     doc_id = annotation["doc_id"]
-    problems = checks.check_references(annotation, shown, path.stem, source_ids)
-    if doc_id not in text_of:
-        text_path = documents_dir / f"{doc_id}.txt"
-        text_of[doc_id] = check_text(text_path)[:2] if text_path.is_file() else None
-    found = text_of[doc_id]
+    stem = os.path.splitext(os.path.basename(path))[0]
+    problems = checks.check_references(annotation, shown, stem, source_ids)
+    found = _text_of(doc_id, text_of, documents_dir)
     if found is None:
-        problems.append(problem("missing-document", shown, f"there is no document text {shown_path(documents_dir / (doc_id + '.txt'))}", pointer="/doc_id"))
+        problems.append(problem("missing-document", shown, f"there is no document text {shown_path(os.path.join(documents_dir, doc_id + '.txt'))}", pointer="/doc_id"))
     elif found[0] is not None:
         problems += checks.check_content(annotation, shown, found[0], found[1])
     # else: the text itself is invalid; its problems are reported on the text file.
-    problems = _add_locations(problems, json_text)
+    if problems:
+        problems = _add_locations(problems, json_text if json_text is not None else data.decode("utf-8"))
     return (annotation if not problems else None), problems
 
 
@@ -151,26 +224,34 @@ def check_settings(path: Path, schema_dir: Path) -> tuple[dict | None, list[Prob
 
 
 def _corpus_files(folder: Path, suffix: str, corpus_dir: Path) -> tuple[dict[str, Path], list[Problem]]:
-    """doc_id -> path for the files of one corpus folder; anything else there is an unexpected file."""
+    """doc_id -> path for the files of one corpus folder; anything else there is an unexpected file.
+
+    os.scandir answers "file? link?" from the directory listing itself, without a stat per file:
+    this runs over every file of the corpus before any is read."""
     found, problems = {}, []
     if not folder.is_dir():
         return found, problems
-    for path in sorted(folder.iterdir()):
-        shown = shown_path(path)
-        if path.name.startswith(".") and path.name in (".gitkeep", ".gitattributes"):
+    corpus_root = None
+    with os.scandir(folder) as entries:
+        listing = sorted(entries, key=lambda entry: entry.name)
+    for entry in listing:
+        name = entry.name
+        if name in (".gitkeep", ".gitattributes"):
             continue
-        if path.is_symlink():
-            target = path.resolve()
-            if not target.is_relative_to(corpus_dir.resolve()):
-                problems.append(problem("unexpected-file", shown, f"a symbolic link to {target}, outside the corpus", hint="Replace the link by the file itself."))
+        if entry.is_symlink():
+            corpus_root = corpus_root or corpus_dir.resolve()
+            target = Path(entry.path).resolve()
+            if not target.is_relative_to(corpus_root):
+                problems.append(problem("unexpected-file", shown_path(entry.path), f"a symbolic link to {target}, outside the corpus", hint="Replace the link by the file itself."))
                 continue
-        if not path.is_file():
-            problems.append(problem("unexpected-file", shown, "a folder or special file where only files belong"))
-        elif path.suffix != suffix or not DOC_ID.match(path.stem):
-            problems.append(problem("unexpected-file", shown, f"the name is not <doc_id>{suffix} with a lowercase slug doc_id",
+        stem, dot, extension = name.rpartition(".")
+        if not entry.is_file():
+            problems.append(problem("unexpected-file", shown_path(entry.path), "a folder or special file where only files belong"))
+        elif not dot or "." + extension != suffix or not DOC_ID.match(stem):
+            problems.append(problem("unexpected-file", shown_path(entry.path), f"the name is not <doc_id>{suffix} with a lowercase slug doc_id",
                                     hint=f"Name the file <doc_id>{suffix}, doc_id from a-z, 0-9 and '-' (3-81 characters)."))
         else:
-            found[path.stem] = path
+            found[stem] = Path(entry.path)
     return found, problems
 
 
