@@ -8,6 +8,7 @@ caller and handed in as a `StageContext`.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -63,6 +64,18 @@ def _encoders(schema_dir: str):
 def process_batch(context: StageContext, items: list[tuple[str, bool, bool, str | None]]) -> BatchResult:
     """items: (doc_id, has_text, has_annotation, split or None). Rows are made only for valid
     documents with a split; the caller refuses the build if any problem is reported."""
+    # A batch allocates millions of small objects and frees them all at the end; Python's cycle
+    # collector would traverse them again and again meanwhile (a third of the time, measured).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _process_batch(context, items)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _process_batch(context: StageContext, items: list[tuple[str, bool, bool, str | None]]) -> BatchResult:
     result = BatchResult()
     documents_dir, annotations_dir = context.documents_dir, context.annotations_dir  # str: pathlib costs more than a check
     source_ids = set(context.sources) if context.sources is not None else None
