@@ -76,6 +76,7 @@ FIXTURES = {
     "json-invalid": lambda root: _replace_in_file(_paths(root)[1], '"claims": [', '"claims": [,'),
     "json-duplicate-key": lambda root: _replace_in_file(_paths(root)[1], '"doc_id": "mini-doc",', '"doc_id": "mini-doc",\n  "doc_id": "mini-doc",'),
     "json-too-deep": lambda root: _replace_in_file(_paths(root)[1], '"claims": [', '"deep": ' + "[" * 40 + "]" * 40 + ',\n  "claims": ['),
+    "json-too-many-values": lambda root: _replace_in_file(_paths(root)[1], '"claims": [', '"wide": [' + "[]," * parse.MAX_JSON_VALUES + '[]],\n  "claims": ['),
     "toml-invalid": lambda root: _replace_in_file(root / "corpus" / "corpus.toml", 'version = "0.1.0"', 'version = 0.1.0'),
     "schema-required": lambda root: _edit_annotation(root, lambda a: a.pop("claims")),
     "schema-unknown-field": lambda root: _edit_annotation(root, lambda a: a["entities"][0].update(gender="male")),

@@ -324,7 +324,10 @@ def write_croissant(layout: Layout, settings: dict, target: Path, counts: dict[s
     """croissant.json: Croissant 1.1 metadata of the Parquet files (hashes included)."""
     parquet = [(p.relative_to(target).as_posix(), manifest.sha256_of(p)) for p in sorted(target.rglob("*.parquet"))]
     descriptions = {config: {name: text for name, (_, text) in columns.items()} for config, columns in config_columns(layout.schema_dir).items()}
-    content = croissant.croissant_json(settings, config_features(layout.schema_dir), descriptions, parquet, counts, vocabularies(layout.schema_dir))
+    published = {config: by_split for config, by_split in counts.items() if by_split}  # configs with rows
+    features = {config: f for config, f in config_features(layout.schema_dir).items() if config in published}
+    content = croissant.croissant_json(settings, features, {c: descriptions[c] for c in published}, parquet, published,
+                                       vocabularies(layout.schema_dir))
     (target / "croissant.json").write_bytes(content)
 
 

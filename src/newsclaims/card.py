@@ -49,6 +49,8 @@ def front_matter(settings: dict, features: dict, counts: dict[str, dict[str, int
     configs, infos = {}, {}
     for config in CONFIGS:
         splits = [split for split in counts[config]]  # only splits with rows: an empty split breaks loading
+        if not splits:  # a config with no row at all (a corpus without any claim) is not published
+            continue
         configs[config] = {"data_files": [{"split": split, "path": f"{config}/{split}-*.parquet"} for split in splits]}
         split_dict = SplitDict()
         for split in splits:
@@ -98,7 +100,7 @@ def render_card(layout, settings: dict, features: dict, counts: dict[str, dict[s
               f"{schema_version(layout.schema_dir)}. License of the annotations: `{dataset['license']}`; the texts "
               "remain their publishers' (see each document's `license`).", "", dataset["description"].strip(), ""]
     lines += ["## Loading", "", "```python", "from datasets import load_dataset", ""]
-    for config in CONFIGS:
+    for config in [c for c in CONFIGS if counts[c]]:
         first_split = next(iter(counts[config]))
         lines.append(f'{config} = load_dataset("path/to/data", "{config}", split="{first_split}")')
     lines += ["```", "",

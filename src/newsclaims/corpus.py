@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")  # the schema's $defs/doc_id, checked on file names too
+DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}\Z")  # the schema's $defs/doc_id, checked on file names too
 
 
 @dataclass(frozen=True)

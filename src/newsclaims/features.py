@@ -116,6 +116,7 @@ def config_columns(schema_dir: Path) -> dict[str, dict[str, tuple]]:
 
     documents = {
         "doc_id": doc_id,
+        "schema_version": column("schema_version"),
         "text": (Value("string"), "The document text exactly as published (UTF-8, NFC, LF); offsets are Unicode code points into it."),
         "text_sha256": column("text_sha256"),
         **nodes.annotation_columns("metadata"),

@@ -103,7 +103,13 @@ def verify(folder: Path) -> list[Difference]:
             differences.append(Difference(name, "sha256", entry["sha256"], digest))
 
     # Counts and versions inside the files, for the files that are there and readable.
+    from .features import CONFIGS
+    from .splits import SPLIT_NAMES
+
     for config, by_split in sorted(rows.items()):
+        if config not in CONFIGS or not isinstance(by_split, dict) or not set(by_split) <= set(SPLIT_NAMES):
+            differences.append(Difference(MANIFEST, "manifest", f"configs {', '.join(CONFIGS)} with splits {', '.join(SPLIT_NAMES)}", f"{config!r}: {sorted(by_split) if isinstance(by_split, dict) else by_split!r}"))
+            continue
         for split, expected_rows in sorted(by_split.items()):
             shards = sorted((folder / config).glob(f"{split}-*.parquet"))
             found_rows, versions = 0, set()

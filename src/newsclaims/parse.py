@@ -6,9 +6,13 @@ failed the parse level and later levels must skip it.
 
 from __future__ import annotations
 
+import bisect
 import json
+import json.scanner
 import math
+import os
 import re
+import stat
 import sys
 import unicodedata
 from pathlib import Path
@@ -23,14 +27,27 @@ else:  # pragma: no cover - Python 3.10
 # Limits against mistakes and resource abuse (documented in docs/errors.md, generated from here).
 MAX_TEXT_BYTES = 2 * 1024 * 1024          # a document text; a long news article is ~50 KB
 MAX_ANNOTATION_BYTES = 16 * 1024 * 1024   # an annotation file
-MAX_REGISTRY_BYTES = 256 * 1024 * 1024    # corpus/sources.json, corpus/corpus.toml
+MAX_REGISTRY_BYTES = 256 * 1024 * 1024    # corpus/sources.json, corpus/splits.json, corpus/corpus.toml
 MAX_JSON_DEPTH = 32                       # annotation files are 6 levels deep
+# Values (objects, arrays, strings, numbers, literals) in a JSON file, counted on the text before it is
+# parsed: a "wide bomb" of 16 MiB of [[],[],...] is 5.6 million values, which json.loads would turn
+# into ~1.5 GB of Python objects. The seed annotation holds ~900 values for a 2.5 KB article.
+MAX_JSON_VALUES = 1_000_000               # an annotation file
+MAX_REGISTRY_VALUES = 10_000_000          # corpus/sources.json and corpus/splits.json (grow with the corpus)
+MAX_INT_DIGITS = 1000                     # digits of an integer literal (Python refuses > 4,300 by default)
+MAX_DUPLICATE_KEYS_REPORTED = 100         # json-duplicate-key records per file; the last one counts the rest
+REGISTRY_JSON_FILES = ("sources.json", "splits.json")
 
 LIMITS = {
-    "MAX_TEXT_BYTES": (MAX_TEXT_BYTES, "bytes in a document text (corpus/documents/*.txt)"),
-    "MAX_ANNOTATION_BYTES": (MAX_ANNOTATION_BYTES, "bytes in an annotation file (corpus/annotations/*.json)"),
-    "MAX_REGISTRY_BYTES": (MAX_REGISTRY_BYTES, "bytes in corpus/sources.json or corpus/corpus.toml"),
-    "MAX_JSON_DEPTH": (MAX_JSON_DEPTH, "nesting depth of objects and arrays in a JSON file"),
+    "MAX_TEXT_BYTES": (MAX_TEXT_BYTES, "bytes in a document text (corpus/documents/*.txt): `file-too-large`"),
+    "MAX_ANNOTATION_BYTES": (MAX_ANNOTATION_BYTES, "bytes in an annotation file (corpus/annotations/*.json): `file-too-large`"),
+    "MAX_REGISTRY_BYTES": (MAX_REGISTRY_BYTES, "bytes in corpus/sources.json, corpus/splits.json or corpus/corpus.toml: `file-too-large`"),
+    "MAX_JSON_DEPTH": (MAX_JSON_DEPTH, "nesting depth of objects and arrays in a JSON file: `json-too-deep`"),
+    "MAX_JSON_VALUES": (MAX_JSON_VALUES, "values (objects, arrays, strings, numbers, true/false/null) in an annotation file, "
+                                         "counted before parsing: `json-too-many-values`"),
+    "MAX_REGISTRY_VALUES": (MAX_REGISTRY_VALUES, "values in corpus/sources.json or corpus/splits.json, counted before parsing: `json-too-many-values`"),
+    "MAX_INT_DIGITS": (MAX_INT_DIGITS, "digits of an integer in a JSON file: `json-invalid`"),
+    "MAX_DUPLICATE_KEYS_REPORTED": (MAX_DUPLICATE_KEYS_REPORTED, "`json-duplicate-key` records per file (the last one says how many more there are)"),
 }
 
 # C0 controls, DEL and C1 controls except tab and newline; CR is reported as text-crlf instead.
@@ -43,15 +60,40 @@ def line_col(text: str, pos: int) -> tuple[int, int]:
     return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
 
 
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
 def read_bytes(path: Path, shown: str, limit: int) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of a regular file of at most `limit` bytes.
+
+    Opened without blocking and checked with fstat before any byte is read, so that a named pipe or a
+    device put (or linked) where a corpus file belongs is refused instead of hanging the run or
+    streaming /dev/zero into memory.
+    """
     try:
-        size = path.stat().st_size
-        if size > limit:
-            return None, [problem("file-too-large", shown, f"the file has {size:,} bytes; the limit is {limit:,}")]
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)  # the file may grow between stat and read
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as error:
         return None, [problem("file-unreadable", shown, f"cannot read the file: {error.strerror or error}")]
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
+            return None, [problem("file-unreadable", shown, f"this is {kind}, not a regular file")]
+        if info.st_size > limit:
+            return None, [problem("file-too-large", shown, f"the file has {info.st_size:,} bytes; the limit is {limit:,}")]
+        chunks, size = [], 0
+        while size <= limit:  # the file may grow between fstat and read
+            chunk = os.read(fd, limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        data = b"".join(chunks)
+    except OSError as error:
+        return None, [problem("file-unreadable", shown, f"cannot read the file: {error.strerror or error}")]
+    finally:
+        os.close(fd)
     if len(data) > limit:
         return None, [problem("file-too-large", shown, f"the file has more than {limit:,} bytes")]
     if not data.strip():
@@ -116,8 +158,60 @@ def _finite_float(literal: str) -> float:
     return value
 
 
-def parse_json(text: str, shown: str) -> tuple[object | None, list[Problem]]:
-    """JSON with line/column for syntax errors, duplicate keys and nesting depth reported."""
+def _bounded_int(literal: str) -> int:
+    # Python refuses to convert more than 4,300 digits (a ValueError json.loads would let through).
+    digits = len(literal) - literal.startswith("-")
+    if digits > MAX_INT_DIGITS:
+        raise _BadNumber(literal, f"an integer of {digits:,} digits; numbers have at most {MAX_INT_DIGITS:,} digits")
+    return int(literal)
+
+
+_LONG_DIGITS = re.compile(r"(?<![0-9])[0-9]{%d}" % (MAX_INT_DIGITS + 1))  # the lookbehind keeps it linear
+# A JSON string literal (unrolled loop: linear, no backtracking), to count values outside strings.
+_STRING_LITERAL = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_INNERMOST = re.compile(r"\[[^\[\]{}]*\]|\{[^\[\]{}]*\}")
+_SPACED_EMPTY_CONTAINER = re.compile(r"\[[ \t\n\r]+\]|\{[ \t\n\r]+\}")
+
+
+def values_estimate(text: str | bytes) -> int:
+    """An upper bound of the number of values of a JSON text (str or bytes), in three C-speed counts:
+    1 + commas + opening brackets, inside strings too. A reader that parses with something else than
+    parse_json (orjson...) leaves files over MAX_JSON_VALUES by this estimate to parse_json."""
+    if isinstance(text, bytes):
+        return 1 + text.count(b",") + text.count(b"[") + text.count(b"{")
+    return 1 + text.count(",") + text.count("[") + text.count("{")
+
+
+def count_values(text: str, limit: int = MAX_JSON_VALUES) -> int:
+    """How many values a JSON text holds, cheaply, before parsing.
+
+    Every value is the top one, follows a comma, or is the first item of a non-empty array or object.
+    While values_estimate is within limit, that upper bound is returned; above it, the count leaves out
+    strings and empty containers (exact for valid JSON).
+    """
+    estimate = values_estimate(text)
+    if estimate <= limit:
+        return estimate
+    bare = _STRING_LITERAL.sub("0", text)  # on a str: single-character pieces are shared, not allocated
+    empty = bare.count("[]") + bare.count("{}") + len(_SPACED_EMPTY_CONTAINER.findall(bare))
+    return 1 + bare.count(",") + bare.count("[") + bare.count("{") - empty
+
+
+def max_values_for(shown: str) -> int:
+    """The value limit of a JSON file: the registries grow with the corpus, annotation files do not."""
+    return MAX_REGISTRY_VALUES if Path(shown).name in REGISTRY_JSON_FILES else MAX_JSON_VALUES
+
+
+def parse_json(text: str, shown: str, max_values: int | None = None) -> tuple[object | None, list[Problem]]:
+    """JSON with line/column for syntax errors, duplicate keys and nesting depth reported.
+
+    max_values defaults by file name (max_values_for). The value count is checked before parsing, so a
+    wide "bomb" costs a few string scans, not millions of Python objects.
+    """
+    limit = max_values if max_values is not None else max_values_for(shown)
+    count = count_values(text, limit)
+    if count > limit:
+        return None, [problem("json-too-many-values", shown, f"the JSON holds {count:,} values (objects, arrays, strings, numbers); the limit is {limit:,}")]
     duplicates = _DuplicateKeys()
 
     def pairs_hook(pairs):
@@ -127,15 +221,23 @@ def parse_json(text: str, shown: str) -> tuple[object | None, list[Problem]]:
         return obj
 
     try:
-        value = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_reject_constant, parse_float=_finite_float)
+        # A long run of digits (rare: a number or a quote) switches on the slower, checked integer parser.
+        checked_int = _bounded_int if _LONG_DIGITS.search(text) else None
+        value = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_reject_constant, parse_float=_finite_float,
+                           parse_int=checked_int)
     except json.JSONDecodeError as error:
         return None, [problem("json-invalid", shown, f"{error.msg} (line {error.lineno}, column {error.colno})", line=error.lineno, column=error.colno)]
-    except _BadNumber as error:  # NaN, Infinity, 1e999: find the literal where a value starts
+    except _BadNumber as error:  # NaN, Infinity, 1e999, 5000 digits: find the literal where a value starts
         found = re.search(r"(?<=[:\[,\s])" + re.escape(error.literal) + r"(?=[\s,\]}])", text)
         line, column = line_col(text, found.start()) if found else (None, None)
         return None, [problem("json-invalid", shown, str(error), line=line, column=column)]
     except RecursionError:
         return None, [problem("json-too-deep", shown, f"the JSON nests too deep to parse (limit {MAX_JSON_DEPTH})")]
+    except ValueError as error:  # e.g. an integer over Python's own digit limit (sys.set_int_max_str_digits)
+        return None, [problem("json-invalid", shown, f"a value cannot be read: {str(error)[:200]}")]
+    if value is None:  # valid JSON, but None means "failed to parse" to every caller: never return it without a problem
+        line, column = line_col(text, _WS.match(text, 0).end())
+        return None, [problem("schema-type", shown, "the file holds only null; it must hold a JSON object", line=line, column=column)]
     if _SURROGATE_ESCAPE.search(text):
         try:
             json.dumps(value, ensure_ascii=False).encode("utf-8")
@@ -144,35 +246,68 @@ def parse_json(text: str, shown: str) -> tuple[object | None, list[Problem]]:
             line, column = line_col(text, at)
             return None, [problem("json-invalid", shown, "a \\u escape encodes a lone surrogate (half of a UTF-16 pair), which is no character (RFC 7493)",
                                   line=line, column=column, hint="Write the character itself, or a complete surrogate pair.")]
-    depth, where = json_depth(value)
+    depth, where = (0, []) if text_depth(text) <= MAX_JSON_DEPTH else json_depth(value)
     if depth > MAX_JSON_DEPTH:
         return None, [problem("json-too-deep", shown, f"the JSON nests {depth} levels deep; the limit is {MAX_JSON_DEPTH}", pointer=json_pointer(where))]
     if duplicates:
-        locations = JsonLocations(text)
-        return None, [problem("json-duplicate-key", shown, f"key {key!r} appears twice in the object at {pointer or '/'}",
-                              pointer=json_pointer_join(pointer, key), line=line, column=column)
-                      for pointer, key, line, column in locations.duplicates]
+        found = find_duplicate_keys(text)
+        if not found:  # cannot happen for text json.loads accepted; never report an invalid file as valid
+            found = [("", next(iter(dict(pairs))), None) for pairs in duplicates]
+        problems = [problem("json-duplicate-key", shown, f"key {key!r} appears twice in the object at {pointer or '/'}",
+                            pointer=json_pointer_join(pointer, key), **_where(text, at))
+                    for pointer, key, at in found[:MAX_DUPLICATE_KEYS_REPORTED]]
+        if len(found) > MAX_DUPLICATE_KEYS_REPORTED:
+            last = problems[-1]
+            problems[-1] = problem("json-duplicate-key", shown, last.message + f" (and {len(found) - MAX_DUPLICATE_KEYS_REPORTED:,} more duplicate keys not listed)",
+                                   pointer=last.pointer, line=last.line, column=last.column)
+        return None, problems
     return value, []
 
 
+def _where(text: str, at: int | None) -> dict:
+    line, column = line_col(text, at) if at is not None else (None, None)
+    return {"line": line, "column": column}
+
+
+def text_depth(text: str) -> int:
+    """Nesting depth of the brackets of a JSON text (strings left out), up to MAX_JSON_DEPTH + 1.
+
+    In C-speed passes of a regex that peels the innermost level off, one pass per level: the quick
+    check for every file; json_depth, which walks the parsed value, runs only when this is over."""
+    bare = _STRING_LITERAL.sub("0", text)
+    depth = 0
+    while depth <= MAX_JSON_DEPTH:
+        bare, peeled = _INNERMOST.subn("0", bare)
+        if not peeled:
+            break
+        depth += 1
+    return depth
+
+
 def json_depth(value) -> tuple[int, list]:
-    """Deepest nesting of containers, and the path to it (iterative: a deep file cannot overflow the stack)."""
-    best, best_path = 0, []
-    stack = [(value, 1, [])]
+    """Deepest nesting of containers, and the path to it (iterative: a deep file cannot overflow the stack).
+
+    Only containers are pushed, and the path is rebuilt for the deepest one only: a list of a million
+    numbers costs one comprehension, not a million stack entries."""
+    containers = (dict, list)
+    best, best_at = 0, None
+    stack = [(value, 1, None)]  # (node, depth, (parent entry, key in the parent) or None)
     while stack:
-        node, depth, path = stack.pop()
-        if isinstance(node, dict):
-            children = node.items()
-        elif isinstance(node, list):
-            children = enumerate(node)
-        else:
+        entry = stack.pop()
+        node, depth, _ = entry
+        if node.__class__ not in containers:
             continue
         if depth > best:
-            best, best_path = depth, path
+            best, best_at = depth, entry
         if depth > MAX_JSON_DEPTH:
             break
-        stack.extend((child, depth + 1, path + [key]) for key, child in children)
-    return best, best_path
+        items = node.items() if node.__class__ is dict else enumerate(node)
+        stack.extend([(child, depth + 1, (entry, key)) for key, child in items if child.__class__ in containers])
+    path = []
+    while best_at is not None and best_at[2] is not None:
+        best_at, key = best_at[2]
+        path.append(key)
+    return best, path[::-1]
 
 
 def json_pointer_join(pointer: str, key) -> str:
@@ -190,71 +325,98 @@ def parse_toml(text: str, shown: str) -> tuple[dict | None, list[Problem]]:
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _WS = re.compile(r"[ \t\n\r]*")
-_NUMBER_OR_LITERAL = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
 
 
 class JsonLocations:
-    """Line and column of every value's JSON pointer, for problem records.
+    """Line and column of a value's JSON pointer, for problem records.
 
-    Only built when a file has problems: it re-scans the (already valid) JSON text with the standard
-    library's string scanner. Members point at their key, so "unknown field" shows the key's line.
+    Only built when a file has problems, for text that json.loads accepted. Lazy: `locate` walks down
+    the pointer and indexes only the containers on its way (siblings are skipped by the standard
+    library's C scanner), so a file with a million values costs no more than the paths asked for.
+    Members point at their key, so "unknown field" shows the key's line.
     """
 
     def __init__(self, text: str):
         self.text = text
-        self.positions: dict[str, int] = {}
-        self.duplicates: list[tuple[str, str, int, int]] = []
-        try:
-            self._value(_WS.match(text, 0).end(), "", None)
-        except (ValueError, IndexError, RecursionError):
-            pass  # locations are a convenience: a problem without a line is still reported
+        self._indexes: dict[int, dict] = {}  # container position -> {key or index: (shown position, value position)}
+        self._newlines: list[int] | None = None
 
-    def _value(self, pos: int, pointer: str, key_pos: int | None) -> int:
-        self.positions[pointer] = key_pos if key_pos is not None else pos
-        char = self.text[pos]
-        if char == "{":
-            pos = _WS.match(self.text, pos + 1).end()
-            seen = set()
-            if self.text[pos] == "}":
-                return pos + 1
-            while True:
-                key_start = pos
-                key, pos = json.decoder.scanstring(self.text, pos + 1)
-                child = json_pointer_join(pointer, key)
-                if key in seen:
-                    self.duplicates.append((pointer, key, *line_col(self.text, key_start)))
-                seen.add(key)
-                pos = _WS.match(self.text, pos).end() + 1  # the colon
-                pos = _WS.match(self.text, pos).end()
-                pos = self._value(pos, child, key_start)
-                pos = _WS.match(self.text, pos).end()
-                if self.text[pos] == "}":
-                    return pos + 1
-                pos = _WS.match(self.text, pos + 1).end()
-        if char == "[":
-            pos = _WS.match(self.text, pos + 1).end()
-            index = 0
-            if self.text[pos] == "]":
-                return pos + 1
-            while True:
-                pos = self._value(pos, json_pointer_join(pointer, index), None)
-                index += 1
-                pos = _WS.match(self.text, pos).end()
-                if self.text[pos] == "]":
-                    return pos + 1
-                pos = _WS.match(self.text, pos + 1).end()
-        if char == '"':
-            return json.decoder.scanstring(self.text, pos + 1)[1]
-        match = _NUMBER_OR_LITERAL.match(self.text, pos)
-        if not match:
-            raise ValueError(pos)
-        return match.end()
+    def line_col(self, pos: int) -> tuple[int, int]:
+        """As line_col(text, pos), in O(log lines) once the line ends are indexed (many problems, one file)."""
+        if self._newlines is None:
+            self._newlines = [match.start() for match in re.finditer("\n", self.text)]
+        before = bisect.bisect_left(self._newlines, pos)
+        return before + 1, pos - (self._newlines[before - 1] + 1 if before else 0) + 1
 
     def locate(self, pointer: str) -> tuple[int | None, int | None]:
         """Line and column of the pointer, or of its nearest ancestor that exists."""
-        while True:
-            if pointer in self.positions:
-                return line_col(self.text, self.positions[pointer])
-            if not pointer:
-                return None, None
-            pointer = pointer.rsplit("/", 1)[0]
+        try:
+            shown = pos = _WS.match(self.text, 0).end()
+            for token in pointer.split("/")[1:] if pointer else ():
+                if self.text[pos] not in "{[":
+                    break
+                children = self._children(pos)
+                key = token.replace("~1", "/").replace("~0", "~")
+                if self.text[pos] == "[":
+                    key = int(key) if key.isdigit() else None
+                if key not in children:
+                    break
+                shown, pos = children[key]
+            return self.line_col(shown)
+        except (ValueError, IndexError, StopIteration, RecursionError):
+            return None, None  # locations are a convenience: a problem without a line is still reported
+
+    def _children(self, pos: int) -> dict:
+        """{key or index: (position shown, position of the value)} of the object or array at pos."""
+        if pos in self._indexes:
+            return self._indexes[pos]
+        found = {}
+        for key, key_pos, value_pos in _members(self.text, pos):
+            found[key] = (key_pos if key_pos is not None else value_pos, value_pos)  # a repeated key: the last wins, as in json.loads
+        self._indexes[pos] = found
+        return found
+
+
+_SCAN_VALUE = json.scanner.make_scanner(json.JSONDecoder())  # C: skips a value of any size at C speed
+
+
+def _members(text: str, pos: int):
+    """(key or index, key position or None, value position) of each member of the container at pos."""
+    closing = "}" if text[pos] == "{" else "]"
+    pos = _WS.match(text, pos + 1).end()
+    index = 0
+    while text[pos] != closing:
+        if closing == "}":
+            key_pos = pos
+            key, pos = json.decoder.scanstring(text, pos + 1)
+            pos = _WS.match(text, _WS.match(text, pos).end() + 1).end()  # past the colon
+            yield key, key_pos, pos
+        else:
+            yield index, None, pos
+            index += 1
+        pos = _WS.match(text, _SCAN_VALUE(text, pos)[1]).end()
+        if text[pos] == ",":
+            pos = _WS.match(text, pos + 1).end()
+
+
+def find_duplicate_keys(text: str) -> list[tuple[str, str, int]]:
+    """(object pointer, key, position) of every repeated key, in document order (text json.loads accepted)."""
+    found = []
+    try:
+        stack = [("", _WS.match(text, 0).end())]
+        while stack:
+            pointer, pos = stack.pop()
+            if text[pos] not in "{[":
+                continue
+            seen, children = set(), []
+            for key, key_pos, value_pos in _members(text, pos):
+                if key_pos is not None:
+                    if key in seen:
+                        found.append((pointer, key, key_pos))
+                    seen.add(key)
+                if text[value_pos] in "{[":
+                    children.append((json_pointer_join(pointer, key), value_pos))
+            stack.extend(reversed(children))
+    except (ValueError, IndexError, StopIteration, RecursionError):
+        pass
+    return found

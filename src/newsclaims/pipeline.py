@@ -105,7 +105,8 @@ def _process_batch(context: StageContext, items: list[tuple[str, bool, bool, str
             result.documents.append(Document(doc_id, text, annotation))
         if context.convert and split is not None and context.sources is not None:
             for config, config_rows in document_rows(doc_id, text, annotation, context.sources).items():
-                rows.setdefault((config, split), []).extend(config_rows)
+                if config_rows:  # no empty batch: an empty split must never be written
+                    rows.setdefault((config, split), []).extend(config_rows)
     if rows:
         encoders = _encoders(context.schema_dir)
         for (config, split), config_rows in rows.items():

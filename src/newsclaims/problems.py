@@ -7,7 +7,7 @@ holds one file per code that produces exactly that code.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 # Validation levels, in the order they run (as Universal Dependencies' validate.py does). A file that
 # fails a level is not checked at later levels: their errors would be noise.
@@ -38,6 +38,7 @@ CATALOGUE: dict[str, Code] = {
     "json-invalid": Code(PARSE, "The file is not valid JSON.", "Fix the syntax at the line and column shown (a missing comma or quote, a trailing comma, NaN)."),
     "json-duplicate-key": Code(PARSE, "An object has the same key twice; JSON parsers keep only one of them.", "Remove or rename one of the two keys."),
     "json-too-deep": Code(PARSE, "The JSON nests deeper than the limit.", "Annotation files are at most a few levels deep: check the file's structure (limits: docs/errors.md)."),
+    "json-too-many-values": Code(PARSE, "The JSON holds more values (objects, arrays, strings, numbers) than the limit; it is refused before parsing.", "Check that the right file was added; split a document whose annotation really is this large (limits: docs/errors.md)."),
     "toml-invalid": Code(PARSE, "corpus.toml is not valid TOML.", "Fix the TOML syntax at the line shown."),
     # level 2: schema (JSON Schema draft 2020-12, schema/*.schema.json)
     "schema-required": Code(SCHEMA, "A required field is missing.", "Add the field; write null where the schema allows a value to be unknown."),
@@ -90,9 +91,9 @@ class Problem:
         return CATALOGUE[self.code].level
 
     def as_dict(self) -> dict:
-        record = asdict(self)
-        record["level"] = LEVEL_NAMES[self.level]
-        return record
+        # Not dataclasses.asdict: it deep-copies every field and costs ~20x more (a file can have many problems).
+        return {"code": self.code, "file": self.file, "message": self.message, "pointer": self.pointer, "line": self.line,
+                "column": self.column, "hint": self.hint, "level": LEVEL_NAMES[self.level]}
 
     def format_text(self) -> str:
         place = self.file

@@ -57,6 +57,7 @@ def document_rows(doc_id: str, text: str, annotation: dict, sources: dict[str, d
     # Nested rows are the annotation's own dicts: Arrow fills absent optional fields (wikidata) with null.
     document = {
         "doc_id": doc_id,
+        "schema_version": annotation["schema_version"],
         "text": text,
         "text_sha256": annotation["text_sha256"],
         **metadata,

@@ -24,8 +24,25 @@ def shown_path(path) -> str:
     absolute = os.path.abspath(path)
     cwd = os.getcwd()
     if absolute.startswith(cwd) and absolute[len(cwd):len(cwd) + 1] == os.sep:
-        return absolute[len(cwd) + 1:]
+        absolute = absolute[len(cwd) + 1:]
+    if not absolute.isascii():  # a name that is not UTF-8 holds surrogate escapes: show its bytes as \xNN
+        absolute = absolute.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return absolute
+
+
+def _outside(path, corpus_dir: Path):
+    """A problem when path is a link that cannot be followed or leads outside the corpus, else None."""
+    path = Path(path)
+    if not path.is_symlink():
+        return None
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing target, or a loop (RuntimeError on Python < 3.13)
+        return problem("unexpected-file", shown_path(path), "a symbolic link that cannot be followed (its target is missing, or it loops)",
+                       hint="Replace the link by the file itself.")
+    if not target.is_relative_to(corpus_dir.resolve()):
+        return problem("unexpected-file", shown_path(path), f"a symbolic link to {target}, outside the corpus", hint="Replace the link by the file itself.")
+    return None
 
 
 # A JSON string literal, unrolled (linear time): removing them leaves one ':' per key of the file.
@@ -55,8 +72,8 @@ def fast_annotation(data: bytes, schema_dir: Path) -> dict | None:
     keeps the last of duplicate keys silently, so keys are counted twice: in the parsed tree, and as
     the ':' left once string literals are removed from the bytes; any difference means the exact path.
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return None
+    if data.startswith(b"\xef\xbb\xbf") or parse.values_estimate(data) > parse.MAX_JSON_VALUES:
+        return None  # the exact path explains; a bomb is refused there before anything is built
     try:
         value = orjson.loads(data)
     except orjson.JSONDecodeError:
@@ -65,7 +82,10 @@ def fast_annotation(data: bytes, schema_dir: Path) -> dict | None:
         return None
     # Files written by json.dumps(indent=2) or orjson (every file of this corpus) serialise back to
     # their own bytes, which proves there was no duplicate key; others are checked by counting keys.
-    canonical = orjson.dumps(value, option=orjson.OPT_INDENT_2) == data.rstrip(b"\n")
+    try:
+        canonical = orjson.dumps(value, option=orjson.OPT_INDENT_2) == data.rstrip(b"\n")
+    except TypeError:  # orjson writes at most 254 levels: the exact path reports json-too-deep
+        return None
     if not canonical and _count_keys(value) != _JSON_STRING.sub(b"", data).count(b":"):
         return None
     if not schemas.validator(schema_dir, schemas.ANNOTATION).is_valid(value):
@@ -231,7 +251,9 @@ def _corpus_files(folder: Path, suffix: str, corpus_dir: Path) -> tuple[dict[str
     found, problems = {}, []
     if not folder.is_dir():
         return found, problems
-    corpus_root = None
+    linked = _outside(folder, corpus_dir)
+    if linked is not None:
+        return found, [linked]
     with os.scandir(folder) as entries:
         listing = sorted(entries, key=lambda entry: entry.name)
     for entry in listing:
@@ -239,10 +261,9 @@ def _corpus_files(folder: Path, suffix: str, corpus_dir: Path) -> tuple[dict[str
         if name in (".gitkeep", ".gitattributes"):
             continue
         if entry.is_symlink():
-            corpus_root = corpus_root or corpus_dir.resolve()
-            target = Path(entry.path).resolve()
-            if not target.is_relative_to(corpus_root):
-                problems.append(problem("unexpected-file", shown_path(entry.path), f"a symbolic link to {target}, outside the corpus", hint="Replace the link by the file itself."))
+            linked = _outside(entry.path, corpus_dir)
+            if linked is not None:
+                problems.append(linked)
                 continue
         stem, dot, extension = name.rpartition(".")
         if not entry.is_file():
@@ -266,6 +287,10 @@ class Inventory:
 def corpus_inventory(layout: Layout) -> Inventory:
     """corpus.toml, sources.json and the listing of documents/ and annotations/ (no document is read)."""
     report = Report()
+    linked = [p for p in (_outside(layout.settings_path, layout.corpus_dir), _outside(layout.sources_path, layout.corpus_dir)) if p]
+    if linked:
+        report.problems += linked
+        return Inventory(report, [])
     report.settings, problems = check_settings(layout.settings_path, layout.schema_dir) if layout.settings_path.exists() else (None, [problem("file-unreadable", shown_path(layout.settings_path), "corpus/corpus.toml is missing")])
     report.problems += problems
     report.sources, problems = check_sources(layout.sources_path, layout.schema_dir) if layout.sources_path.exists() else (None, [problem("file-unreadable", shown_path(layout.sources_path), "corpus/sources.json is missing")])
@@ -306,7 +331,14 @@ def validate_paths(layout: Layout, paths: list[Path]) -> Report:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in (".json", ".txt", ".toml"))
+            for found in sorted(path.rglob("*")):
+                if found.suffix not in (".json", ".txt", ".toml"):
+                    continue
+                linked = _outside(found, layout.corpus_dir)
+                if linked is not None:
+                    report.problems.append(linked)
+                elif found.is_file():
+                    files.append(found)
         else:
             files.append(path)
     needs_sources = any(f.suffix == ".json" and f.name != "sources.json" for f in files)
