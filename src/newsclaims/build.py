@@ -40,7 +40,7 @@ SPLIT_ORDER = splits.SPLIT_NAMES
 # The sources registry is corpus-wide, not per document: it is published as one split.
 SOURCES_SPLIT = "train"
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 6, "write_statistics": True}
-ROW_GROUP_BYTES = 64 << 20  # Arrow bytes per row group
+ROW_GROUP_BYTES = 16 << 20  # Arrow bytes per row group: 5 configs x 3 splits of them are held at most
 SHARD_BYTES = 1 << 30  # Arrow bytes per file: about 300-500 MB of Parquet, the Hub's usual shard size
 METADATA_KEY = b"newsclaims"  # our key-value metadata in every Parquet file, beside b"huggingface"
 TEMP_PREFIX = ".data-build-"
