@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}\Z")  # the schema's $defs/doc_id, checked on file names too
+# The schema's $defs/doc_id, checked on file names too. Windows device names (con, nul...) cannot be
+# file names there, so a corpus holding one could not be checked out.
+DOC_ID = re.compile(r"^(?!(?:con|prn|aux|nul|com[1-9]|lpt[1-9])\Z)[a-z0-9][a-z0-9-]{2,80}\Z")
 
 
 @dataclass(frozen=True)
