@@ -336,14 +336,6 @@ def test_one_item_or_character_over_a_schema_limit_is_a_range_problem(mini_proje
 
 # --- many problems in one small file ----------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="every broken item is one record: 10,000 empty mentions {} (a 30 KB file within every "
-                   "limit) give 40,000 schema-required records (3 s); 100,000 (300 KB) give 400,000 records in 28 s and +1.1 GB; "
-                   "at the value limit (3 MB) about 4 million (minutes, GBs). jsonschema_rs computes all errors before the "
-                   "first is returned, so capping iter_errors does not help. Fix in schemas.check_schema: when "
-                   "validator.is_valid(instance) is false, validate piecewise - the top level with its item lists emptied, "
-                   "then each entity (mentions emptied), mention and claim against its $defs node (is_valid first, iter_errors "
-                   "only for the invalid ones, pointers prefixed), list lengths against maxItems directly - and stop after "
-                   "MAX_PROBLEMS_PER_FILE = 1000 records with one summary record (a new code, e.g. too-many-problems).")
 def test_a_file_with_many_broken_items_gets_a_bounded_report(mini_project, capsys):
     edit(mini_project, lambda a: a["entities"][0].update(mentions=[{}] * 5_000))
     started = time.monotonic()

@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from datasets import ClassLabel, Features, List, Value
 
 from .schemas import ANNOTATION, SOURCES, load_schema
+from .schemas import resolve as _resolve
 
 INT32_MAX = 2**31 - 1
 CONFIGS = ("documents", "entities", "mentions", "claims", "sources")
@@ -24,19 +25,6 @@ CONFIGS = ("documents", "entities", "mentions", "claims", "sources")
 
 class SchemaMappingError(ValueError):
     """A schema construct the mapper does not turn into a feature (a schema/ author's mistake)."""
-
-
-def _resolve(schema: dict, node: dict) -> dict:
-    """The node with its local $ref merged in (siblings of $ref override the referenced keywords)."""
-    while "$ref" in node:
-        ref = node["$ref"]
-        if not ref.startswith("#/"):
-            raise SchemaMappingError(f"only local $refs are supported, not {ref!r}")
-        target = schema
-        for part in ref[2:].split("/"):
-            target = target[part]
-        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
-    return node
 
 
 def _types(node: dict) -> set[str]:

@@ -75,10 +75,83 @@ def _describe(error) -> tuple[str, str, str | None]:
     return "schema-invalid", error.message[:300], None
 
 
+MAX_SCHEMA_PROBLEMS = 1000  # records per file: beyond, the file is broken wholesale and more would be noise
+
+
+def resolve(schema: dict, node: dict) -> dict:
+    """The node with its local $ref merged in (siblings of $ref override the referenced keywords)."""
+    while "$ref" in node:
+        ref = node["$ref"]
+        if not ref.startswith("#/"):
+            raise ValueError(f"only local $refs are supported, not {ref!r}")
+        target = schema
+        for part in ref[2:].split("/"):
+            target = target[part]
+        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    return node
+
+
+def _item_lists(schema: dict, node: dict) -> dict[str, dict]:
+    """Properties of an object node that are arrays of objects: name -> the items' node."""
+    lists = {}
+    for name, sub in node.get("properties", {}).items():
+        sub = resolve(schema, sub)
+        if "items" in sub and "properties" in resolve(schema, sub["items"]):
+            lists[name] = sub["items"]
+    return lists
+
+
+_piece_validators: dict = {}
+
+
+def _piece_validator(schema: dict, node: dict, shallow: bool):
+    """A validator for one node of the schema (with its $defs); shallow: item lists are not looked into."""
+    key = (id(schema), id(node), shallow)
+    if key not in _piece_validators:
+        resolved = resolve(schema, node)
+        if shallow:
+            properties = dict(resolved["properties"])
+            for name in _item_lists(schema, resolved):
+                properties[name] = {k: v for k, v in resolve(schema, properties[name]).items() if k != "items"}
+            resolved = {**resolved, "properties": properties}
+        piece = {"$schema": schema.get("$schema"), "$defs": schema.get("$defs", {}), **resolved}
+        _piece_validators[key] = (schema, jsonschema_rs.validator_for(piece))  # schema kept alive: ids stay unique
+    return _piece_validators[key][1]
+
+
+def _check_piece(schema: dict, node: dict, instance, path: list, shown: str, problems: list[Problem]) -> None:
+    """Problems of `instance` against `node`, item by item: jsonschema_rs computes every error of a call
+    before returning the first, so a file of 100,000 broken items is checked in pieces, and checking
+    stops once MAX_SCHEMA_PROBLEMS are found."""
+    resolved = resolve(schema, node)
+    lists = _item_lists(schema, resolved) if isinstance(instance, dict) else {}
+    validator_ = _piece_validator(schema, node, shallow=bool(lists))
+    if not validator_.is_valid(instance):
+        for error in validator_.iter_errors(instance):
+            code, message, hint = _describe(error)
+            problems.append(problem(code, shown, message, pointer=json_pointer([*path, *error.instance_path]), hint=hint))
+            if len(problems) > MAX_SCHEMA_PROBLEMS:
+                return
+    for name, items in lists.items():
+        values = instance.get(name)
+        if not isinstance(values, list):
+            continue  # its type problem is reported above
+        for index, value in enumerate(values):
+            if len(problems) > MAX_SCHEMA_PROBLEMS:
+                return
+            _check_piece(schema, items, value, [*path, name, index], shown, problems)
+
+
 def check_schema(instance, schema_dir: Path, name: str, shown: str) -> list[Problem]:
-    problems = []
-    for error in validator(schema_dir, name).iter_errors(instance):
-        code, message, hint = _describe(error)
-        problems.append(problem(code, shown, message, pointer=json_pointer(error.instance_path), hint=hint))
+    if validator(schema_dir, name).is_valid(instance):
+        return []
+    schema = load_schema(schema_dir, name)
+    problems: list[Problem] = []
+    _check_piece(schema, schema, instance, [], shown, problems)
+    if len(problems) > MAX_SCHEMA_PROBLEMS:
+        first = problems[MAX_SCHEMA_PROBLEMS - 1]
+        problems = problems[:MAX_SCHEMA_PROBLEMS - 1] + [
+            problem(first.code, shown, f"{first.message}; and more schema problems that are not listed (at most "
+                    f"{MAX_SCHEMA_PROBLEMS} per file): fix these first", pointer=first.pointer, hint=first.hint)]
     # Errors come in schema order; report them in document order, stable for tests.
     return sorted(problems, key=lambda p: (p.pointer, p.code, p.message))
