@@ -19,7 +19,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from newsclaims.cli import main
-from newsclaims.roundtrip import decode, iter_config, read_corpus_from_data, read_rows, write_corpus
+from newsclaims.features import decode_labels as decode
+from newsclaims.roundtrip import iter_config, read_corpus_from_data, read_rows, write_corpus
 
 from conftest import MINI, REPO, copy_project
 

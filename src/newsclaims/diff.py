@@ -29,6 +29,7 @@ from typing import Any, TextIO
 import pyarrow.parquet as pq
 
 from .cli import UsageError
+from .features import decode_labels, features_of
 
 # The key column of each config; ids are stable across versions, so they are what rows are matched by.
 KEY_COLUMNS = {"documents": "doc_id", "entities": "id", "mentions": "id", "claims": "id", "sources": "id"}
@@ -100,46 +101,6 @@ ABSENT = _Absent()
 # ---------------------------------------------------------------------------------------------- reading
 
 
-def _decode(value: Any, feature: Any) -> Any:
-    """Replace ClassLabel ints in `value` by their names, following the Hugging Face feature tree."""
-    if value is None or feature is None:
-        return value
-    if isinstance(feature, list):  # legacy features: [feature] means a list of feature
-        feature = {"_type": "List", "feature": feature[0] if feature else None}
-    if not isinstance(feature, dict):
-        return value
-    kind = feature.get("_type")
-    if kind == "ClassLabel":
-        names = feature.get("names") or []
-        # -1 is the HF "no label" value; any int out of range is shown raw rather than guessed.
-        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(names):
-            return names[value]
-        return value
-    if kind in ("List", "Sequence", "LargeList"):
-        inner = feature.get("feature")
-        if isinstance(value, list):
-            return [_decode(item, inner) for item in value]
-        if isinstance(value, dict) and isinstance(inner, dict):
-            # A legacy Sequence of a dict is stored as a struct of lists.
-            return {k: _decode(v, {"_type": "List", "feature": inner.get(k)}) for k, v in value.items()}
-        return value
-    if kind is None and isinstance(value, dict):  # a struct: a dict of features
-        return {k: _decode(v, feature.get(k)) for k, v in value.items()}
-    return value
-
-
-def _features(metadata: dict[bytes, bytes] | None) -> dict[str, Any]:
-    """The Hugging Face features stored in a Parquet schema's metadata, or {} when there are none."""
-    raw = (metadata or {}).get(b"huggingface")
-    if not raw:
-        return {}
-    try:
-        features = json.loads(raw)["info"]["features"]
-    except (ValueError, KeyError, TypeError):
-        return {}  # unreadable metadata: show raw values rather than fail the whole diff
-    return features if isinstance(features, dict) else {}
-
-
 def _split_of(path: Path) -> str:
     match = SHARD_NAME.match(path.stem)
     return match.group("split") if match else path.stem
@@ -173,7 +134,7 @@ def load_tables(folder: Path) -> dict[str, dict[str, dict]]:
                 table = pq.read_table(path)
             except Exception as error:  # a truncated file, or a Git LFS pointer instead of the file
                 raise DiffError(f"{path}: cannot be read as Parquet ({error})") from None
-            features = _features(table.schema.metadata)
+            features = features_of(table.schema) or {}  # without features, values are shown raw
             key_column = _key_column(config, table.column_names, path)
             split = _split_of(path)
             for row in table.to_pylist():
@@ -188,7 +149,7 @@ def load_tables(folder: Path) -> dict[str, dict[str, dict]]:
                 decoded = {SPLIT_COLUMN: split}
                 for name, value in row.items():
                     if name != SPLIT_COLUMN:
-                        decoded[name] = _decode(value, features.get(name))
+                        decoded[name] = decode_labels(features.get(name), value)
                 rows_by_key[key] = decoded
         tables[config] = rows_by_key
     return tables

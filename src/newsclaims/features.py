@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from datasets import ClassLabel, Features, List, Value
+from datasets import ClassLabel, Features, List, Sequence, Value
 
 from .schemas import ANNOTATION, SOURCES, load_schema
 from .schemas import resolve as _resolve
@@ -195,3 +195,34 @@ class RowEncoder:
             return pa.RecordBatch.from_arrays(batch.columns, schema=schema)
         columns = [_encode_array(column, feature) for column, feature in zip(batch.columns, self.features.values())]
         return pa.RecordBatch.from_arrays(columns, schema=schema)
+
+
+# --- reading back: the inverse of the encoding, for diff and the round trip ------------------------
+
+def features_of(arrow_schema: pa.Schema) -> Features | None:
+    """The Hugging Face features a Parquet file carries in its b"huggingface" metadata, None without."""
+    if b"huggingface" not in (arrow_schema.metadata or {}):
+        return None
+    try:
+        return Features.from_arrow_schema(arrow_schema)
+    except (ValueError, KeyError, TypeError):  # unreadable metadata
+        return None
+
+
+def decode_labels(feature, value):
+    """A value read from Parquet with ClassLabel ids replaced by their names, at any depth.
+    An id outside the names (the -1 of "no label") is left as it is rather than guessed."""
+    if value is None or feature is None:
+        return value
+    if isinstance(feature, ClassLabel):
+        names = feature.names
+        return names[value] if type(value) is int and 0 <= value < len(names) else value
+    if isinstance(feature, dict):
+        return {name: decode_labels(feature.get(name), sub) for name, sub in value.items()} if isinstance(value, dict) else value
+    if isinstance(feature, (List, Sequence)):
+        inner = feature.feature
+        if isinstance(value, dict) and isinstance(inner, dict):  # a legacy Sequence of a dict is a dict of lists
+            return {name: [decode_labels(inner.get(name), item) for item in items] for name, items in value.items()}
+        if isinstance(value, list):
+            return [decode_labels(inner, item) for item in value]
+    return value

@@ -21,9 +21,10 @@ from pathlib import Path
 
 import orjson
 import pyarrow.parquet as pq
-from datasets import ClassLabel, Features, List, Sequence
 
-METADATA_KEY = b"newsclaims"
+from .build import METADATA_KEY
+from .features import decode_labels, features_of
+
 # The top-level keys of an annotation file, in the schema's order; the metadata and annotation info
 # are the documents config's columns between text_sha256 and entities (`annotation_` prefixed for the latter).
 ANNOTATION_KEYS = ("schema_version", "doc_id", "text_sha256", "metadata", "annotation", "entities", "claims")
@@ -35,23 +36,6 @@ OPTIONAL_ENTITY_FIELDS = ("wikidata",)
 
 class RoundTripError(ValueError):
     """The data folder cannot be read back into a corpus (a missing config, features or metadata)."""
-
-
-def decode(feature, value):
-    """A value read from Parquet with ClassLabel ids replaced by their names, at any depth."""
-    if value is None:
-        return None
-    if isinstance(feature, ClassLabel):
-        return feature.int2str(value)
-    if isinstance(feature, dict):
-        return {name: decode(sub, value.get(name)) for name, sub in feature.items()}
-    if isinstance(feature, List):
-        return [decode(feature.feature, item) for item in value]
-    if isinstance(feature, Sequence):  # the older spelling of lists (a Sequence of a dict is a dict of lists)
-        if isinstance(feature.feature, dict):
-            return {name: [decode(sub, item) for item in value[name]] for name, sub in feature.feature.items()}
-        return [decode(feature.feature, item) for item in value]
-    return value
 
 
 def parquet_files(data_dir: Path, config: str) -> list[Path]:
@@ -66,11 +50,11 @@ def read_rows(path: Path) -> tuple[list[dict], dict]:
     """(rows with label names, our b"newsclaims" metadata) of one Parquet file."""
     table = pq.read_table(path)
     metadata = table.schema.metadata or {}
-    if b"huggingface" not in metadata:
+    features = features_of(table.schema)
+    if features is None:
         raise RoundTripError(f"{path}: no Hugging Face features in the Parquet metadata")
-    features = Features.from_arrow_schema(table.schema)
     ours = orjson.loads(metadata[METADATA_KEY]) if METADATA_KEY in metadata else {}
-    rows = [{name: decode(features[name], value) for name, value in row.items()} for row in table.to_pylist()]
+    rows = [{name: decode_labels(features[name], value) for name, value in row.items()} for row in table.to_pylist()]
     return rows, ours
 
 
