@@ -264,6 +264,13 @@ def build(layout: Layout, data_dir: Path | None = None, workers: int | None = No
           progress: bool | None = None, engine: str = "local") -> BuildResult:
     """Validate, then write the dataset to `data_dir` (default: <root>/data) atomically."""
     data_dir = Path(data_dir) if data_dir is not None else layout.data_dir
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    with build_lock(data_dir):
+        recover(data_dir.parent, data_dir)
+        return _build_locked(layout, data_dir, workers, shard_bytes, progress, engine)
+
+
+def _build_locked(layout: Layout, data_dir: Path, workers, shard_bytes: int, progress, engine: str) -> BuildResult:
     result = BuildResult()
     inventory = corpus_inventory(layout)
     report = inventory.report
@@ -272,15 +279,6 @@ def build(layout: Layout, data_dir: Path | None = None, workers: int | None = No
         result.problems = report.problems
         return result
     recorded, split_problems = splits.read_splits(layout.splits_path, layout.schema_dir)
-
-    data_dir.parent.mkdir(parents=True, exist_ok=True)
-    with build_lock(data_dir):
-        recover(data_dir.parent, data_dir)
-        return _build_locked(layout, data_dir, inventory, recorded, split_problems, result, workers, shard_bytes, progress, engine)
-
-
-def _build_locked(layout, data_dir, inventory, recorded, split_problems, result, workers, shard_bytes, progress, engine) -> BuildResult:
-    report = inventory.report
     recorded_splits = recorded["documents"] if recorded is not None else {}
     target = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=data_dir.parent))
     try:
