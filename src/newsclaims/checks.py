@@ -34,6 +34,8 @@ def check_references(annotation: dict, shown: str, file_stem: str | None, source
     source_ids is None when sources.json itself is invalid: source links are then not checked here
     (sources.json's own problems are reported on it).
     """
+    if references_ok(annotation, file_stem, source_ids):  # the common case, without building pointers
+        return []
     problems = []
     doc_id = annotation["doc_id"]
     if file_stem is not None and file_stem != doc_id:
@@ -79,7 +81,15 @@ def _shorten(text: str, limit: int = 80) -> str:
 
 
 def check_content(annotation: dict, shown: str, text: str, text_bytes: bytes) -> list[Problem]:
-    """text_sha256, spans in range and equal to the text, no whitespace at span edges, label coherence."""
+    """Offsets are ints, text_sha256, spans in range and equal to the text, no whitespace at span
+    edges, label coherence."""
+    if content_ok(annotation, text, text_bytes):  # the common case, without building pointers
+        return []
+    # JSON Schema counts 6.0 as an integer; offsets must be written as integers to be used as indices.
+    decimals = [problem("schema-type", shown, f"{span[field]!r} is a decimal number; offsets are integers", pointer=f"{pointer}/{field}")
+                for pointer, span in iter_spans(annotation) for field in ("start", "end") if type(span[field]) is not int]
+    if decimals:
+        return decimals
     problems = []
     digest = hashlib.sha256(text_bytes).hexdigest()
     if annotation["text_sha256"] != digest:
@@ -126,8 +136,8 @@ def check_content(annotation: dict, shown: str, text: str, text_bytes: bytes) ->
 
 # --- fast paths: a yes/no answer for the common case of a valid file --------------------------------
 # The checks above build a JSON pointer for every span and id they look at; these look at the same
-# things without building anything, so that a valid file costs little. When one says no, the caller
-# runs the checks above, which find and describe every problem.
+# things without building anything, so that a valid file costs little. When one says no, the checks
+# above go on to find and describe every problem.
 
 def _spans(annotation: dict) -> list[dict]:
     spans = []

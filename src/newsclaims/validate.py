@@ -172,39 +172,25 @@ def check_annotation(path, schema_dir: Path, source_ids: set[str] | None,
     data, problems = parse.read_bytes(path, shown, parse.MAX_ANNOTATION_BYTES)
     if data is None:
         return None, problems
-    annotation, json_text = fast_annotation(data, schema_dir), None
-    if annotation is not None:  # well-formed and schema-valid: when references and content are too, done
-        found = _text_of(annotation["doc_id"], text_of, documents_dir)
-        stem = os.path.splitext(os.path.basename(path))[0]
-        if (found is not None and found[0] is not None and checks.references_ok(annotation, stem, source_ids)
-                and checks.content_ok(annotation, found[0], found[1])):
-            return annotation, []
-        problems = []
-    else:  # something is wrong: the exact path finds and locates every problem
+    annotation, json_text, problems = fast_annotation(data, schema_dir), None, []
+    if annotation is None:  # not certainly well-formed and schema-valid: the exact path says why
         annotation, json_text, problems = decode_json(data, shown)
         if annotation is None:
             return None, problems
         problems = schemas.check_schema(annotation, schema_dir, schemas.ANNOTATION, shown)
-    # The exact checks: every problem found, described and located.
     if not problems:
-        # JSON Schema counts 6.0 as an integer; offsets must be written as integers to be used as indices.
-        problems = [problem("schema-type", shown, f"{span[field]!r} is a decimal number; offsets are integers", pointer=f"{pointer}/{field}")
-                    for pointer, span in checks.iter_spans(annotation) for field in ("start", "end") if type(span[field]) is not int]
+        doc_id = annotation["doc_id"]
+        stem = os.path.splitext(os.path.basename(path))[0]
+        problems = checks.check_references(annotation, shown, stem, source_ids)
+        found = _text_of(doc_id, text_of, documents_dir)
+        if found is None:
+            problems.append(problem("missing-document", shown, f"there is no document text {shown_path(os.path.join(documents_dir, doc_id + '.txt'))}", pointer="/doc_id"))
+        elif found[0] is not None:
+            problems += checks.check_content(annotation, shown, found[0], found[1])
+        # else: the text itself is invalid; its problems are reported on the text file.
     if problems:
         return None, _add_locations(problems, json_text if json_text is not None else data.decode("utf-8"))
-
-    doc_id = annotation["doc_id"]
-    stem = os.path.splitext(os.path.basename(path))[0]
-    problems = checks.check_references(annotation, shown, stem, source_ids)
-    found = _text_of(doc_id, text_of, documents_dir)
-    if found is None:
-        problems.append(problem("missing-document", shown, f"there is no document text {shown_path(os.path.join(documents_dir, doc_id + '.txt'))}", pointer="/doc_id"))
-    elif found[0] is not None:
-        problems += checks.check_content(annotation, shown, found[0], found[1])
-    # else: the text itself is invalid; its problems are reported on the text file.
-    if problems:
-        problems = _add_locations(problems, json_text if json_text is not None else data.decode("utf-8"))
-    return (annotation if not problems else None), problems
+    return annotation, []
 
 
 def check_sources(path: Path, schema_dir: Path) -> tuple[list[dict] | None, list[Problem]]:
