@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 
+from .parse import shown_path
 from .problems import Problem, problem
 
 AUTHOR_SOURCE = "author"
@@ -28,7 +29,7 @@ def iter_spans(annotation: dict) -> Iterator[tuple[str, dict]]:
             yield f"/claims/{c}/hedge_cues/{h}", cue
 
 
-def check_references(annotation: dict, shown: str, file_stem: str | None, source_ids: set[str] | None) -> list[Problem]:
+def check_references(annotation: dict, path, file_stem: str | None, source_ids: set[str] | None) -> list[Problem]:
     """Ids unique, `about` and source ids resolve, file name equals doc_id.
 
     source_ids is None when sources.json itself is invalid: source links are then not checked here
@@ -36,7 +37,7 @@ def check_references(annotation: dict, shown: str, file_stem: str | None, source
     """
     if references_ok(annotation, file_stem, source_ids):  # the common case, without building pointers
         return []
-    problems = []
+    shown, problems = shown_path(path), []
     doc_id = annotation["doc_id"]
     if file_stem is not None and file_stem != doc_id:
         problems.append(problem("doc-id-mismatch", shown, f"the file is named {file_stem!r} but its doc_id is {doc_id!r}", pointer="/doc_id",
@@ -80,11 +81,12 @@ def _shorten(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
-def check_content(annotation: dict, shown: str, text: str, text_bytes: bytes) -> list[Problem]:
+def check_content(annotation: dict, path, text: str, text_bytes: bytes) -> list[Problem]:
     """Offsets are ints, text_sha256, spans in range and equal to the text, no whitespace at span
     edges, label coherence."""
     if content_ok(annotation, text, text_bytes):  # the common case, without building pointers
         return []
+    shown = shown_path(path)
     # JSON Schema counts 6.0 as an integer; offsets must be written as integers to be used as indices.
     decimals = [problem("schema-type", shown, f"{span[field]!r} is a decimal number; offsets are integers", pointer=f"{pointer}/{field}")
                 for pointer, span in iter_spans(annotation) for field in ("start", "end") if type(span[field]) is not int]
@@ -186,8 +188,10 @@ def content_ok(annotation: dict, text: str, text_bytes: bytes) -> bool:
     length = len(text)
     for span in _spans(annotation):
         start, end, quote = span["start"], span["end"], span["text"]
+        # strip() returns the string itself when there is no whitespace at its edges (and if it ever
+        # copied, the exact check would run and find nothing: slower, never wrong).
         if (type(start) is not int or type(end) is not int or not 0 <= start < end <= length
-                or text[start:end] != quote or quote[0].isspace() or quote[-1].isspace()):
+                or text[start:end] != quote or quote.strip() is not quote):
             return False
     mentions = [(m["start"], m["end"]) for entity in annotation["entities"] for m in entity["mentions"]]
     if len(set(mentions)) != len(mentions):

@@ -141,20 +141,27 @@ def config_columns(schema_dir: Path) -> dict[str, dict[str, tuple]]:
     return {"documents": documents, "entities": entities, "mentions": mentions, "claims": claims, "sources": sources}
 
 
+def annotation_features(schema_dir: Path) -> Features:
+    """The features of a whole annotation file: what the build reads the annotations as (labels are
+    ClassLabels here; `input_type` gives the Arrow type with label names as strings)."""
+    schema = load_schema(schema_dir, ANNOTATION)
+    return Features(feature_of(schema, schema))
+
+
 def config_features(schema_dir: Path) -> dict[str, Features]:
     """The `datasets` Features of every config."""
     return {config: Features({name: feature for name, (feature, _) in columns.items()})
             for config, columns in config_columns(schema_dir).items()}
 
 
-def _input_type(feature) -> pa.DataType:
+def input_type(feature) -> pa.DataType:
     """The Arrow type of a feature before encoding: ClassLabel values are still their names."""
     if isinstance(feature, ClassLabel):
         return pa.string()
     if isinstance(feature, List):
-        return pa.list_(_input_type(feature.feature))
+        return pa.list_(input_type(feature.feature))
     if isinstance(feature, dict):
-        return pa.struct([pa.field(name, _input_type(sub)) for name, sub in feature.items()])
+        return pa.struct([pa.field(name, input_type(sub)) for name, sub in feature.items()])
     return feature.pa_type
 
 
@@ -185,16 +192,27 @@ class RowEncoder:
     def __init__(self, features: Features):
         self.features = features
         self.schema = features.arrow_schema
-        self.input_schema = pa.schema([pa.field(name, _input_type(feature)) for name, feature in features.items()])
+        self.input_schema = pa.schema([pa.field(name, input_type(feature)) for name, feature in features.items()])
         self.has_labels = self.input_schema != pa.schema([pa.field(f.name, f.type) for f in self.schema])
 
     def encode(self, rows: list[dict], schema: pa.Schema | None = None) -> pa.RecordBatch:
-        schema = schema or self.schema
         batch = pa.RecordBatch.from_pylist(rows, schema=self.input_schema)
-        if not self.has_labels:
-            return pa.RecordBatch.from_arrays(batch.columns, schema=schema)
-        columns = [_encode_array(column, feature) for column, feature in zip(batch.columns, self.features.values())]
-        return pa.RecordBatch.from_arrays(columns, schema=schema)
+        return self.encode_columns(dict(zip(batch.schema.names, batch.columns)), schema)
+
+    def encode_columns(self, columns: dict[str, pa.Array], schema: pa.Schema | None = None) -> pa.RecordBatch:
+        """Arrays with label names, by column name (extra names are ignored) -> the encoded batch.
+        Each array is cast to its input type first, so a derived column of another width (an int64
+        count for an int32 column) is converted, and one of a wrong kind is refused by Arrow."""
+        arrays = []
+        for (name, feature), field in zip(self.features.items(), self.input_schema):
+            array = columns[name]
+            if array.type != field.type:
+                array = array.cast(field.type)
+            arrays.append(_encode_array(array, feature) if self.has_labels else array)
+        # Concatenation gives every batch one canonical buffer layout (kernels like `take` leave an
+        # all-valid bitmap that pickling drops): Arrow byte counts decide row groups, shards and the
+        # card's num_bytes, and must not depend on whether a batch crossed a process boundary.
+        return pa.RecordBatch.from_arrays([pa.concat_arrays([array]) for array in arrays], schema=schema or self.schema)
 
 
 # --- reading back: the inverse of the encoding, for diff and the round trip ------------------------

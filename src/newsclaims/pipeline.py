@@ -21,7 +21,6 @@ from pathlib import Path
 
 
 from .problems import Problem, problem
-from .rows import document_rows
 from .validate import Document, check_annotation, check_text, shown_path
 
 BATCH_DOCUMENTS = 256  # documents per task: large enough to amortise inter-process costs
@@ -53,12 +52,16 @@ class BatchResult:
 
 
 @lru_cache(maxsize=4)
-def _encoders(schema_dir: str):
+def _converters(schema_dir: str):
+    """(the Arrow schema annotations are read with, an encoder per config)."""
     # Imported here: `datasets` takes a second to import, and validation does not need it.
-    from .features import CONFIGS, RowEncoder, config_features
+    import pyarrow as pa
+
+    from .features import CONFIGS, RowEncoder, annotation_features, config_features, input_type
 
     features = config_features(Path(schema_dir))
-    return {config: RowEncoder(features[config]) for config in CONFIGS}
+    annotation_schema = pa.schema([pa.field(name, input_type(feature)) for name, feature in annotation_features(Path(schema_dir)).items()])
+    return annotation_schema, {config: RowEncoder(features[config]) for config in CONFIGS}
 
 
 def process_batch(context: StageContext, items: list[tuple[str, bool, bool, str | None]]) -> BatchResult:
@@ -79,10 +82,11 @@ def _process_batch(context: StageContext, items: list[tuple[str, bool, bool, str
     result = BatchResult()
     documents_dir, annotations_dir = context.documents_dir, context.annotations_dir  # str: pathlib costs more than a check
     source_ids = set(context.sources) if context.sources is not None else None
-    rows: dict[tuple[str, str], list[dict]] = {}
+    schema_dir = Path(context.schema_dir)
+    valid: dict[str, tuple[list[str], list[dict]]] = {}  # split -> (texts, annotations) to convert
     for doc_id, has_text, has_annotation, split in items:
         text_of: dict = {}
-        text_path = os.path.join(documents_dir, f"{doc_id}.txt")
+        text_path = f"{documents_dir}{os.sep}{doc_id}.txt"
         if has_text:
             text, data, problems = check_text(text_path)
             text_of[doc_id] = (text, data)
@@ -94,7 +98,7 @@ def _process_batch(context: StageContext, items: list[tuple[str, bool, bool, str
             result.problems.append(problem("missing-annotation", shown_path(text_path),
                                            f"no annotation file {shown_path(os.path.join(annotations_dir, doc_id + '.json'))} for this text"))
             continue
-        annotation, problems = check_annotation(os.path.join(annotations_dir, f"{doc_id}.json"), Path(context.schema_dir), source_ids, text_of, documents_dir)
+        annotation, problems = check_annotation(f"{annotations_dir}{os.sep}{doc_id}.json", schema_dir, source_ids, text_of, documents_dir)
         result.problems += problems
         result.files_checked += 1
         if annotation is None or text_of.get(doc_id) is None or text_of[doc_id][0] is None:
@@ -104,16 +108,24 @@ def _process_batch(context: StageContext, items: list[tuple[str, bool, bool, str
         if context.keep_documents:
             result.documents.append(Document(doc_id, text, annotation))
         if context.convert and split is not None and context.sources is not None:
-            for config, config_rows in document_rows(doc_id, text, annotation, context.sources).items():
-                if config_rows:  # no empty batch: an empty split must never be written
-                    rows.setdefault((config, split), []).extend(config_rows)
-    if rows:
-        encoders = _encoders(context.schema_dir)
-        for (config, split), config_rows in rows.items():
-            for stats_config, column in STATISTICS_COLUMNS:
-                if stats_config == config:
-                    result.statistics.update((config, split, column, row[column]) for row in config_rows)
-            result.batches[(config, split)] = encoders[config].encode(config_rows)
+            texts, annotations = valid.setdefault(split, ([], []))
+            texts.append(text)
+            annotations.append(annotation)
+    if valid:
+        from .rows import batch_columns  # pyarrow: imported only when converting
+
+        annotation_schema, encoders = _converters(context.schema_dir)
+        for split, (texts, annotations) in valid.items():
+            for config, columns in batch_columns(texts, annotations, context.sources, annotation_schema).items():
+                batch = encoders[config].encode_columns(columns)
+                if batch.num_rows == 0:  # no empty batch: an empty split must never be written
+                    continue
+                for stats_config, column in STATISTICS_COLUMNS:
+                    if stats_config == config:
+                        counts = columns[column].value_counts()
+                        result.statistics.update({(config, split, column, value): count for value, count in
+                                                  zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist())})
+                result.batches[(config, split)] = batch
     return result
 
 

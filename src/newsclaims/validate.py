@@ -15,19 +15,8 @@ import orjson
 
 from . import checks, parse, schemas
 from .corpus import DOC_ID, Layout
+from .parse import shown_path
 from .problems import Problem, problem
-
-
-def shown_path(path) -> str:
-    """The path as a person should see it: relative to the working folder when inside it.
-    (String operations: this runs for every file, and pathlib would cost more than the checks.)"""
-    absolute = os.path.abspath(path)
-    cwd = os.getcwd()
-    if absolute.startswith(cwd) and absolute[len(cwd):len(cwd) + 1] == os.sep:
-        absolute = absolute[len(cwd) + 1:]
-    if not absolute.isascii():  # a name that is not UTF-8 holds surrogate escapes: show its bytes as \xNN
-        absolute = absolute.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return absolute
 
 
 def _outside(path, corpus_dir: Path):
@@ -72,7 +61,8 @@ def fast_annotation(data: bytes, schema_dir: Path) -> dict | None:
     keeps the last of duplicate keys silently, so keys are counted twice: in the parsed tree, and as
     the ':' left once string literals are removed from the bytes; any difference means the exact path.
     """
-    if data.startswith(b"\xef\xbb\xbf") or parse.values_estimate(data) > parse.MAX_JSON_VALUES:
+    # A value takes at least one byte: only a file longer than the limit can hold too many.
+    if data.startswith(b"\xef\xbb\xbf") or (len(data) > parse.MAX_JSON_VALUES and parse.values_estimate(data) > parse.MAX_JSON_VALUES):
         return None  # the exact path explains; a bomb is refused there before anything is built
     try:
         value = orjson.loads(data)
@@ -129,21 +119,19 @@ class Report:
 
 def check_text(path: Path) -> tuple[str | None, bytes | None, list[Problem]]:
     """A document text: size, UTF-8, no BOM, LF, NFC, no control characters."""
-    shown = shown_path(path)
-    data, problems = parse.read_bytes(path, shown, parse.MAX_TEXT_BYTES)
+    data, problems = parse.read_bytes(path, parse.MAX_TEXT_BYTES)
     if data is None:
         return None, None, problems
-    text, problems = parse.decode_text(data, shown)
+    text, problems = parse.decode_text(data, path)
     return text, (data if text is not None else None), problems
 
 
 def read_json(path: Path, limit: int) -> tuple[object | None, str | None, list[Problem]]:
     """Level 1 for a JSON file: (value, its text, problems). CRLF and NFC are harmless in JSON syntax."""
-    shown = shown_path(path)
-    data, problems = parse.read_bytes(path, shown, limit)
+    data, problems = parse.read_bytes(path, limit)
     if data is None:
         return None, None, problems
-    return decode_json(data, shown)
+    return decode_json(data, shown_path(path))
 
 
 def decode_json(data: bytes, shown: str) -> tuple[object | None, str | None, list[Problem]]:
@@ -168,25 +156,24 @@ def _text_of(doc_id: str, text_of: dict, documents_dir) -> tuple[str | None, byt
 def check_annotation(path, schema_dir: Path, source_ids: set[str] | None,
                      text_of: dict[str, tuple[str | None, bytes | None]], documents_dir) -> tuple[dict | None, list[Problem]]:
     """All levels for one annotation file. text_of caches document texts already read (doc_id -> (text, bytes))."""
-    shown = shown_path(path)
-    data, problems = parse.read_bytes(path, shown, parse.MAX_ANNOTATION_BYTES)
+    data, problems = parse.read_bytes(path, parse.MAX_ANNOTATION_BYTES)
     if data is None:
         return None, problems
     annotation, json_text, problems = fast_annotation(data, schema_dir), None, []
     if annotation is None:  # not certainly well-formed and schema-valid: the exact path says why
-        annotation, json_text, problems = decode_json(data, shown)
+        annotation, json_text, problems = decode_json(data, shown_path(path))
         if annotation is None:
             return None, problems
-        problems = schemas.check_schema(annotation, schema_dir, schemas.ANNOTATION, shown)
+        problems = schemas.check_schema(annotation, schema_dir, schemas.ANNOTATION, shown_path(path))
     if not problems:
         doc_id = annotation["doc_id"]
         stem = os.path.splitext(os.path.basename(path))[0]
-        problems = checks.check_references(annotation, shown, stem, source_ids)
+        problems = checks.check_references(annotation, path, stem, source_ids)
         found = _text_of(doc_id, text_of, documents_dir)
         if found is None:
-            problems.append(problem("missing-document", shown, f"there is no document text {shown_path(os.path.join(documents_dir, doc_id + '.txt'))}", pointer="/doc_id"))
+            problems.append(problem("missing-document", shown_path(path), f"there is no document text {shown_path(os.path.join(documents_dir, doc_id + '.txt'))}", pointer="/doc_id"))
         elif found[0] is not None:
-            problems += checks.check_content(annotation, shown, found[0], found[1])
+            problems += checks.check_content(annotation, path, found[0], found[1])
         # else: the text itself is invalid; its problems are reported on the text file.
     if problems:
         return None, _add_locations(problems, json_text if json_text is not None else data.decode("utf-8"))
@@ -214,7 +201,7 @@ def check_sources(path: Path, schema_dir: Path) -> tuple[list[dict] | None, list
 
 def check_settings(path: Path, schema_dir: Path) -> tuple[dict | None, list[Problem]]:
     shown = shown_path(path)
-    text, problems = parse.read_text(path, shown, parse.MAX_REGISTRY_BYTES)
+    text, problems = parse.read_text(path, parse.MAX_REGISTRY_BYTES)
     if text is None:
         return None, problems
     settings, problems = parse.parse_toml(text, shown)
@@ -229,20 +216,28 @@ def check_settings(path: Path, schema_dir: Path) -> tuple[dict | None, list[Prob
     return (settings if not problems else None), problems
 
 
-def _corpus_files(folder: Path, suffix: str, corpus_dir: Path) -> tuple[dict[str, Path], list[Problem]]:
-    """doc_id -> path for the files of one corpus folder; anything else there is an unexpected file.
+def _corpus_files(folder: Path, suffix: str, corpus_dir: Path) -> tuple[set[str], list[Problem]]:
+    """The doc_ids that have a file in one corpus folder; anything else there is an unexpected file.
 
-    os.scandir answers "file? link?" from the directory listing itself, without a stat per file:
-    this runs over every file of the corpus before any is read."""
-    found, problems = {}, []
+    This runs over every file of the corpus before any is read, so it stays cheap: os.scandir answers
+    "regular file?" from the directory listing itself (no stat per file), the common case of a regular
+    file named <doc_id><suffix> is sorted out in bulk, and paths stay strings (a Path per file cost
+    3 s of 3.3 s at 100,000 documents)."""
     if not folder.is_dir():
-        return found, problems
+        return set(), []
     linked = _outside(folder, corpus_dir)
     if linked is not None:
-        return found, [linked]
-    with os.scandir(folder) as entries:
-        listing = sorted(entries, key=lambda entry: entry.name)
-    for entry in listing:
+        return set(), [linked]
+    with os.scandir(folder) as listing:
+        entries = list(listing)
+    cut = len(suffix)
+    regular = {entry.name for entry in entries if entry.is_file(follow_symlinks=False)}
+    found = {name[:-cut] for name in regular if name.endswith(suffix) and DOC_ID.match(name[:-cut])}
+    if len(found) == len(entries):
+        return found, []
+    problems = []
+    odd = [entry for entry in entries if entry.name not in regular or not entry.name.endswith(suffix) or entry.name[:-cut] not in found]
+    for entry in sorted(odd, key=lambda entry: entry.name):
         name = entry.name
         if name in (".gitkeep", ".gitattributes"):
             continue
@@ -257,8 +252,8 @@ def _corpus_files(folder: Path, suffix: str, corpus_dir: Path) -> tuple[dict[str
         elif not dot or "." + extension != suffix or not DOC_ID.match(stem):
             problems.append(problem("unexpected-file", shown_path(entry.path), f"the name is not <doc_id>{suffix} with a lowercase slug doc_id",
                                     hint=f"Name the file <doc_id>{suffix}, doc_id from a-z, 0-9 and '-' (3-81 characters)."))
-        else:
-            found[stem] = Path(entry.path)
+        else:  # a link inside the corpus to a regular file
+            found.add(stem)
     return found, problems
 
 
@@ -286,7 +281,7 @@ def corpus_inventory(layout: Layout) -> Inventory:
     report.problems += problems
     annotations, problems = _corpus_files(layout.annotations_dir, ".json", layout.corpus_dir)
     report.problems += problems
-    items = [(doc_id, doc_id in texts, doc_id in annotations) for doc_id in sorted(texts.keys() | annotations.keys())]
+    items = [(doc_id, doc_id in texts, doc_id in annotations) for doc_id in sorted(texts | annotations)]
     return Inventory(report, items)
 
 
