@@ -209,10 +209,7 @@ class RowEncoder:
             if array.type != field.type:
                 array = array.cast(field.type)
             arrays.append(_encode_array(array, feature) if self.has_labels else array)
-        # Concatenation gives every batch one canonical buffer layout (kernels like `take` leave an
-        # all-valid bitmap that pickling drops): Arrow byte counts decide row groups, shards and the
-        # card's num_bytes, and must not depend on whether a batch crossed a process boundary.
-        return pa.RecordBatch.from_arrays([pa.concat_arrays([array]) for array in arrays], schema=schema or self.schema)
+        return pa.RecordBatch.from_arrays(arrays, schema=schema or self.schema)
 
 
 # --- reading back: the inverse of the encoding, for diff and the round trip ------------------------

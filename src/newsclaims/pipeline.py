@@ -46,7 +46,10 @@ class BatchResult:
     problems: list[Problem] = field(default_factory=list)
     files_checked: int = 0
     groups: dict[str, str | None] = field(default_factory=dict)  # valid doc_id -> story_id
-    batches: dict[tuple[str, str], pa.RecordBatch] = field(default_factory=dict)  # (config, split) -> rows
+    # (config, split) -> the rows as an Arrow IPC stream (see `record_batch`): three times cheaper to
+    # send between processes than a pickled RecordBatch, and the same buffer layout whichever engine
+    # or process made it (Arrow byte counts decide row groups and shards, so they must not vary).
+    batches: dict[tuple[str, str], bytes] = field(default_factory=dict)
     statistics: Counter = field(default_factory=Counter)  # (config, split, column, value) -> count
     documents: list[Document] = field(default_factory=list)
 
@@ -125,8 +128,24 @@ def _process_batch(context: StageContext, items: list[tuple[str, bool, bool, str
                         counts = columns[column].value_counts()
                         result.statistics.update({(config, split, column, value): count for value, count in
                                                   zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist())})
-                result.batches[(config, split)] = batch
+                result.batches[(config, split)] = _ipc_stream(batch)
     return result
+
+
+def _ipc_stream(batch) -> bytes:
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, batch.schema) as writer:
+        writer.write_batch(batch)
+    return sink.getvalue().to_pybytes()
+
+
+def record_batch(stream: bytes):
+    """The RecordBatch of one of BatchResult.batches (zero-copy over the bytes)."""
+    import pyarrow as pa
+
+    return pa.ipc.open_stream(stream).read_next_batch()
 
 
 # --- the local engine: worker processes, results in input order, bounded memory ----------------------
