@@ -114,7 +114,7 @@ def read_bytes(path: str | Path, limit: int) -> tuple[bytes | None, list[Problem
         os.close(fd)
     if len(data) > limit:
         return None, [problem("file-too-large", shown_path(path), f"the file has more than {limit:,} bytes")]
-    if not data.strip():
+    if not data or data.isspace():  # (strip() would copy every file)
         return None, [problem("file-empty", shown_path(path), "the file is empty" if not data else "the file holds only whitespace")]
     return data, []
 

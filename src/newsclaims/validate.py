@@ -167,7 +167,7 @@ def check_annotation(path, schema_dir: Path, source_ids: set[str] | None,
         problems = schemas.check_schema(annotation, schema_dir, schemas.ANNOTATION, shown_path(path))
     if not problems:
         doc_id = annotation["doc_id"]
-        stem = os.path.splitext(os.path.basename(path))[0]
+        stem = os.path.splitext(os.fspath(path).rpartition(os.sep)[2])[0]
         problems = checks.check_references(annotation, path, stem, source_ids)
         found = _text_of(doc_id, text_of, documents_dir)
         if found is None:
