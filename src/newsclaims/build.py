@@ -130,7 +130,7 @@ class Written:
 
     problems: list[Problem] = field(default_factory=list)
     files_checked: int = 0
-    groups: dict[str, str | None] = field(default_factory=dict)
+    groups: dict[str, str] = field(default_factory=dict)  # valid doc_id -> group key (splits.group_key)
     writers: dict[tuple[str, str], ShardWriter] = field(default_factory=dict)
     statistics: Counter = field(default_factory=Counter)
 
@@ -156,7 +156,7 @@ def write_documents(layout: Layout, inventory, recorded_splits: dict[str, str], 
     for result in results:
         written.problems += result.problems
         written.files_checked += result.files_checked
-        written.groups.update(result.groups)
+        written.groups.update({doc_id: splits.group_key(doc_id, story) for doc_id, story in result.groups.items()})
         if written.problems:
             continue
         written.statistics.update(result.statistics)
@@ -286,6 +286,7 @@ def _build_locked(layout: Layout, data_dir: Path, workers, shard_bytes: int, pro
     target = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=data_dir.parent))
     try:
         written = write_documents(layout, inventory, recorded_splits, target, workers, shard_bytes, progress, engine)
+        del inventory, recorded_splits  # the listing is not needed any more (a million documents: 100 MB)
         result.files_checked = written.files_checked
         if written.problems:
             result.problems = written.problems
@@ -293,8 +294,7 @@ def _build_locked(layout: Layout, data_dir: Path, workers, shard_bytes: int, pro
         if recorded is None:
             result.problems = split_problems
             return result
-        assignment, problems = splits.check_assignment(layout, set(written.groups), layout.splits_path,
-                                                       groups={d: splits.group_key(d, s) for d, s in written.groups.items()})
+        _, problems = splits.check_assignment(layout, written.groups.keys(), layout.splits_path, groups=written.groups, recorded=recorded)
         problems += check_changelog(layout, report.settings["dataset"]["version"])
         if problems:
             result.problems = problems

@@ -347,19 +347,23 @@ def run_split(layout: Layout, reshuffle: bool = False, dry_run: bool = False, ou
 
 # --- for the build --------------------------------------------------------------------------------
 
-def check_assignment(layout: Layout, doc_ids: set[str], splits_path: Path | None = None,
-                     groups: dict[str, str] | None = None) -> tuple[dict[str, str] | None, list[Problem]]:
+def check_assignment(layout: Layout, doc_ids, splits_path: Path | None = None,
+                     groups: dict[str, str] | None = None, recorded: dict | None = None) -> tuple[dict[str, str] | None, list[Problem]]:
     """The committed assignment, checked against the corpus the build is about to use.
 
     Every document must have a split, splits.json must name no other document, and the salt and ratios
     it records must be corpus.toml's. With groups (doc_id -> group key) the assignment must also be
-    each group's hash, so that no story straddles splits. Returns (doc_id -> split, or None; problems).
+    each group's hash, so that no story straddles splits. doc_ids: a set, or any collection that
+    answers `in` (dict keys). `recorded`: splits.json as read_splits returned it, when the caller has
+    it already (at a million documents, each copy is some 150 MB). Returns (doc_id -> split, or None;
+    problems).
     """
     splits_path = Path(splits_path) if splits_path is not None else layout.splits_path
     shown = shown_path(splits_path)
-    recorded, problems = read_splits(splits_path, layout.schema_dir)
     if recorded is None:
-        return None, problems
+        recorded, problems = read_splits(splits_path, layout.schema_dir)
+        if recorded is None:
+            return None, problems
     settings, problems = check_settings(layout.settings_path, layout.schema_dir)
     if settings is None:
         return None, problems
@@ -378,11 +382,21 @@ def check_assignment(layout: Layout, doc_ids: set[str], splits_path: Path | None
         problems.append(problem("split-stale", shown, f"splits.json was computed with other [splits] settings than corpus.toml's: {settings_change}",
                                 pointer="/salt" if recorded["salt"] != salt else "/ratios", hint=HINT_RESHUFFLE))
     elif groups is not None and not missing:
-        assignment = {doc_id: documents[doc_id] for doc_id in sorted(doc_ids)}
-        fresh = compute_assignment({doc_id: groups[doc_id] for doc_id in doc_ids}, salt, ratios)
-        stale = {doc_id: (assignment[doc_id], split) for doc_id, split in fresh.items() if assignment[doc_id] != split}
-        problems += _stale_problems(groups, assignment, fresh, stale, shown)
-    problems = _add_locations(problems, splits_path.read_text(encoding="utf-8"))
+        # Only the stale documents are collected: the full maps are built just to describe them.
+        split_of_key: dict[str, str] = {}
+        stale = {}
+        for doc_id in doc_ids:
+            key = groups[doc_id]
+            split = split_of_key.get(key)
+            if split is None:
+                split = split_of_key[key] = split_of(salt, key, ratios)
+            if documents[doc_id] != split:
+                stale[doc_id] = (documents[doc_id], split)
+        if stale:
+            assignment = {doc_id: documents[doc_id] for doc_id in sorted(doc_ids)}
+            fresh = compute_assignment({doc_id: groups[doc_id] for doc_id in doc_ids}, salt, ratios)
+            problems += _stale_problems(groups, assignment, fresh, stale, shown)
     if problems:
-        return None, problems
-    return {doc_id: documents[doc_id] for doc_id in sorted(doc_ids)}, []
+        return None, _add_locations(problems, splits_path.read_text(encoding="utf-8"))
+    # Every document has a split and splits.json names no other: its map is the assignment.
+    return documents, []
