@@ -38,6 +38,10 @@ def run_ray(context: StageContext, items: list, workers: int | None = None) -> I
         import ray.data
     except ImportError:
         raise UsageError("--engine ray needs Ray Data: pip install 'newsclaims[ray]'") from None
+    # Ray Data logs each execution at INFO on stderr: keep the build's output its own (Ray's full logs
+    # stay in its session folder). Ray's core worker still prints one line about actor arguments in the
+    # object store (ray-project/ray#53727): it comes from Ray Data's own workers.
+    logging.getLogger("ray.data").setLevel(logging.ERROR)
     started_here = not ray.is_initialized()
     if started_here:
         # A local instance unless RAY_ADDRESS names a cluster; quiet, no dashboard.
