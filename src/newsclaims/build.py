@@ -146,12 +146,13 @@ def write_documents(layout: Layout, inventory, recorded_splits: dict[str, str], 
     features = config_features(layout.schema_dir)
     version_of_schema = schema_version(layout.schema_dir)
     context = StageContext(str(layout.schema_dir), str(layout.documents_dir), str(layout.annotations_dir), sources)
-    items = [(doc_id, has_text, has_annotation, recorded_splits.get(doc_id)) for doc_id, has_text, has_annotation in inventory.items]
+    # Made as batches are handed out: a list of a million 4-tuples would be 80 MB held for the whole pass.
+    items = ((doc_id, has_text, has_annotation, recorded_splits.get(doc_id)) for doc_id, has_text, has_annotation in inventory.items)
     if engine == "ray":
         from .engine_ray import run_ray
-        results = run_ray(context, items, workers=workers)
+        results = run_ray(context, list(items), workers=workers)
     else:
-        results = run_local(context, items, workers=workers, progress=progress)
+        results = run_local(context, items, workers=workers, progress=progress, total=len(inventory.items))
     written = Written(files_checked=report.files_checked)
     for result in results:
         written.problems += result.problems

@@ -9,11 +9,12 @@ caller and handed in as a `StageContext`.
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing
 import os
 import sys
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -169,21 +170,27 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def batched(items: list, size: int = BATCH_DOCUMENTS) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
+def batched(items: Iterable, size: int = BATCH_DOCUMENTS) -> Iterator[list]:
+    """Lists of `size` items (the last one shorter), taken from `items` only as they are needed."""
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
-def run_local(context: StageContext, items: list, workers: int | None = None, progress: bool | None = None) -> Iterator[BatchResult]:
+def run_local(context: StageContext, items: Iterable, workers: int | None = None, progress: bool | None = None,
+              total: int | None = None) -> Iterator[BatchResult]:
     """process_batch over every batch of items, results yielded in input order.
 
-    At most two batches per worker are in flight, so memory does not grow with the corpus. A corpus
-    of a single batch runs in this process: starting workers would cost more than the work.
+    `items` may be an iterator (then `total` says how many): batches are taken from it as workers
+    need them, and at most two batches per worker are in flight. A corpus of a single batch runs in
+    this process: starting workers would cost more than the work.
     """
+    total = len(items) if total is None else total
     batches = batched(items)
     workers = workers or default_workers()
-    bar = _progress_bar(len(items), progress)
+    bar = _progress_bar(total, progress)
     try:
-        if workers <= 1 or len(batches) <= 1:
+        if workers <= 1 or total <= BATCH_DOCUMENTS:
             for batch in batches:
                 result = process_batch(context, batch)
                 bar.update(len(batch))

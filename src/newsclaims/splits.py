@@ -138,7 +138,15 @@ def read_splits(path: Path, schema_dir: Path | None = None) -> tuple[dict | None
     if value is None:
         return None, problems
     problems = _add_locations(_check_splits_schema(value, schema_dir, shown), json_text)
-    return (value if not problems else None), problems
+    if problems:
+        return None, problems
+    # The JSON parser makes a new string for every value: one shared "train" per split name instead
+    # (a million documents: 50 MB less, held for a whole build).
+    documents = value["documents"]
+    shared = {name: name for name in SPLIT_NAMES}
+    for doc_id, split in documents.items():
+        documents[doc_id] = shared.get(split, split)
+    return value, []
 
 
 def _show_ratios(ratios: dict[str, float]) -> str:

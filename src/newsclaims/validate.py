@@ -298,7 +298,8 @@ def validate_corpus(layout: Layout, workers: int | None = None, keep_documents: 
     sources = {s["id"]: s for s in report.sources} if report.sources is not None else None
     context = StageContext(str(layout.schema_dir), str(layout.documents_dir), str(layout.annotations_dir), sources,
                            convert=False, keep_documents=keep_documents)
-    for result in run_local(context, [(*item, None) for item in inventory.items], workers=workers, progress=progress):
+    items = ((*item, None) for item in inventory.items)  # made as batches are handed out
+    for result in run_local(context, items, workers=workers, progress=progress, total=len(inventory.items)):
         report.problems += result.problems
         report.files_checked += result.files_checked
         for document in result.documents:
