@@ -194,6 +194,7 @@ def _bounded_int(literal: str) -> int:
 _LONG_DIGITS = re.compile(r"(?<![0-9])[0-9]{%d}" % (MAX_INT_DIGITS + 1))  # the lookbehind keeps it linear
 # A JSON string literal (unrolled loop: linear, no backtracking), to count values outside strings.
 _STRING_LITERAL = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+STRING_LITERAL_BYTES = re.compile(_STRING_LITERAL.pattern.encode("ascii"), re.S)  # the same, over the bytes of a file
 _INNERMOST = re.compile(r"\[[^\[\]{}]*\]|\{[^\[\]{}]*\}")
 _SPACED_EMPTY_CONTAINER = re.compile(r"\[[ \t\n\r]+\]|\{[ \t\n\r]+\}")
 

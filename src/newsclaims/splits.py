@@ -402,7 +402,7 @@ def check_assignment(layout: Layout, doc_ids, splits_path: Path | None = None,
                 stale[doc_id] = (documents[doc_id], split)
         if stale:
             assignment = {doc_id: documents[doc_id] for doc_id in sorted(doc_ids)}
-            fresh = compute_assignment({doc_id: groups[doc_id] for doc_id in doc_ids}, salt, ratios)
+            fresh = {doc_id: split_of_key[groups[doc_id]] for doc_id in assignment}
             problems += _stale_problems(groups, assignment, fresh, stale, shown)
     if problems:
         return None, _add_locations(problems, splits_path.read_text(encoding="utf-8"))

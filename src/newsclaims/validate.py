@@ -7,7 +7,6 @@ so that they can run in worker processes on large corpora.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -34,8 +33,6 @@ def _outside(path, corpus_dir: Path):
     return None
 
 
-# A JSON string literal, unrolled (linear time): removing them leaves one ':' per key of the file.
-_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 _CONTAINERS = (dict, list)
 
 
@@ -76,7 +73,8 @@ def fast_annotation(data: bytes, schema_dir: Path) -> dict | None:
         canonical = orjson.dumps(value, option=orjson.OPT_INDENT_2) == data.rstrip(b"\n")
     except TypeError:  # orjson writes at most 254 levels: the exact path reports json-too-deep
         return None
-    if not canonical and _count_keys(value) != _JSON_STRING.sub(b"", data).count(b":"):
+    # Once string literals are removed, one ':' is left per key.
+    if not canonical and _count_keys(value) != parse.STRING_LITERAL_BYTES.sub(b"", data).count(b":"):
         return None
     if not schemas.validator(schema_dir, schemas.ANNOTATION).is_valid(value):
         return None
