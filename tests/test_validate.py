@@ -12,10 +12,13 @@ from pathlib import Path
 import jsonschema
 import jsonschema_rs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from invalid_fixtures import FIXTURES
 from newsclaims.catalogue import render_error_catalogue
 from newsclaims.cli import main
+from newsclaims.corpus import DOC_ID, doc_id_names
 from newsclaims.problems import BUILD, CATALOGUE, LEVEL_NAMES
 
 from conftest import REPO
@@ -229,3 +232,13 @@ def test_hostile_annotation_files_get_a_record_never_a_traceback(mini_project, n
     assert "Traceback" not in result.stdout + result.stderr
     assert "corpus/annotations/mini-doc.json" in result.stdout and "hint:" in result.stdout
     assert tree_digest(mini_project) == before
+
+
+@given(st.lists(st.text(alphabet="abcnoprsuxlmt019-._/AZé\n", max_size=90), max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_the_listing_regex_finds_exactly_the_names_doc_id_accepts(names):
+    # The listing sorts out a folder with one regex over its names joined by '/'; it must agree, name
+    # by name, with DOC_ID (no file name holds '/': hypothesis may make one, which is then dropped).
+    names = [name for name in names if "/" not in name] + ["con.json", "nul.json", "com10.json", "a" * 81 + ".json", "a" * 82 + ".json"]
+    expected = [name[:-5] for name in names if name.endswith(".json") and DOC_ID.match(name[:-5])]
+    assert doc_id_names(".json").findall("/".join(names)) == expected

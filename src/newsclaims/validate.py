@@ -13,7 +13,7 @@ from pathlib import Path
 import orjson
 
 from . import checks, parse, schemas
-from .corpus import DOC_ID, Layout
+from .corpus import DOC_ID, Layout, doc_id_names
 from .parse import shown_path
 from .problems import Problem, problem
 
@@ -218,9 +218,9 @@ def _corpus_files(folder: Path, suffix: str, corpus_dir: Path) -> tuple[set[str]
     """The doc_ids that have a file in one corpus folder; anything else there is an unexpected file.
 
     This runs over every file of the corpus before any is read, so it stays cheap: os.scandir answers
-    "regular file?" from the directory listing itself (no stat per file), the common case of a regular
-    file named <doc_id><suffix> is sorted out in bulk, and paths stay strings (a Path per file cost
-    3 s of 3.3 s at 100,000 documents)."""
+    "regular file?" from the directory listing itself (no stat per file), the common case of regular
+    files named <doc_id><suffix> is sorted out by one regex over the joined names, and paths stay
+    strings (a Path per file cost 3 s of 3.3 s at 100,000 documents)."""
     if not folder.is_dir():
         return set(), []
     linked = _outside(folder, corpus_dir)
@@ -229,11 +229,11 @@ def _corpus_files(folder: Path, suffix: str, corpus_dir: Path) -> tuple[set[str]
     with os.scandir(folder) as listing:
         entries = list(listing)
     cut = len(suffix)
-    regular = {entry.name for entry in entries if entry.is_file(follow_symlinks=False)}
-    found = {name[:-cut] for name in regular if name.endswith(suffix) and DOC_ID.match(name[:-cut])}
-    if len(found) == len(entries):
+    regular = [entry.name for entry in entries if entry.is_file(follow_symlinks=False)]
+    found = set(doc_id_names(suffix).findall("/".join(regular)))
+    if len(found) == len(entries):  # every entry is a regular file <doc_id><suffix>: the common case
         return found, []
-    problems = []
+    problems, regular = [], set(regular)
     odd = [entry for entry in entries if entry.name not in regular or not entry.name.endswith(suffix) or entry.name[:-cut] not in found]
     for entry in sorted(odd, key=lambda entry: entry.name):
         name = entry.name
@@ -279,7 +279,10 @@ def corpus_inventory(layout: Layout) -> Inventory:
     report.problems += problems
     annotations, problems = _corpus_files(layout.annotations_dir, ".json", layout.corpus_dir)
     report.problems += problems
-    items = [(doc_id, doc_id in texts, doc_id in annotations) for doc_id in sorted(texts | annotations)]
+    if texts == annotations:  # every text has its annotation: the common case
+        items = [(doc_id, True, True) for doc_id in sorted(texts)]
+    else:
+        items = [(doc_id, doc_id in texts, doc_id in annotations) for doc_id in sorted(texts | annotations)]
     return Inventory(report, items)
 
 
