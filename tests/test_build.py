@@ -162,6 +162,33 @@ def test_a_document_missing_from_splits_json_fails_with_a_hint_to_run_split(proj
     assert not (project / "data").exists()
 
 
+def test_a_document_gone_from_the_corpus_but_in_splits_json_is_refused(project, capsys):
+    for path in (project / "corpus" / "documents" / "copy-05.txt", project / "corpus" / "annotations" / "copy-05.json"):
+        path.unlink()
+    code, output = run(capsys, project, "build")
+    assert code == 1 and "split-stale" in output
+    assert "'copy-05' has a split but is no longer in the corpus" in output
+    assert not (project / "data").exists()
+
+
+def test_a_story_whose_documents_straddle_splits_is_refused(project, capsys):
+    # Workers report story members only; documents of their own are checked against their doc_id's hash.
+    for doc_id in ("copy-00", "copy-01"):
+        path = project / "corpus" / "annotations" / f"{doc_id}.json"
+        annotation = json.loads(path.read_text(encoding="utf-8"))
+        annotation["metadata"]["story_id"] = "shared-story"
+        path.write_text(json.dumps(annotation, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    splits_path = project / "corpus" / "splits.json"
+    recorded = json.loads(splits_path.read_text(encoding="utf-8"))
+    recorded["documents"]["copy-00"], recorded["documents"]["copy-01"] = "train", "test"
+    splits_path.write_text(json.dumps(recorded, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    code, output = run(capsys, project, "build")
+    assert code == 1 and "split-stale" in output
+    assert "story 'shared-story' would straddle splits (copy-00 in train; copy-01 in test)" in output
+    assert output.count("split-stale") == 1, "documents of their own are in their hash's split"
+    assert not (project / "data").exists()
+
+
 def test_a_version_without_a_changelog_section_is_refused(project, capsys):
     settings = project / "corpus" / "corpus.toml"
     settings.write_text(settings.read_text(encoding="utf-8").replace('version = "0.1.0"', 'version = "0.2.0"'), encoding="utf-8")

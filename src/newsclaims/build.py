@@ -130,7 +130,7 @@ class Written:
 
     problems: list[Problem] = field(default_factory=list)
     files_checked: int = 0
-    groups: dict[str, str] = field(default_factory=dict)  # valid doc_id -> group key (splits.group_key)
+    stories: dict[str, str] = field(default_factory=dict)  # valid doc_id -> story_id, for documents in a story
     writers: dict[tuple[str, str], ShardWriter] = field(default_factory=dict)
     statistics: Counter = field(default_factory=Counter)
 
@@ -157,7 +157,7 @@ def write_documents(layout: Layout, inventory, recorded_splits: dict[str, str], 
     for result in results:
         written.problems += result.problems
         written.files_checked += result.files_checked
-        written.groups.update({doc_id: splits.group_key(doc_id, story) for doc_id, story in result.groups.items()})
+        written.stories.update(result.stories)
         if written.problems:
             continue
         written.statistics.update(result.statistics)
@@ -288,8 +288,10 @@ def _build_locked(layout: Layout, data_dir: Path, workers, shard_bytes: int, pro
     recorded_splits = recorded["documents"] if recorded is not None else {}
     target = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=data_dir.parent))
     try:
+        # The split check needs the doc_ids only, not the listing's tuples (a million documents: 70 MB).
+        doc_ids = [doc_id for doc_id, _, _ in inventory.items]
         written = write_documents(layout, inventory, recorded_splits, target, workers, shard_bytes, progress, engine)
-        del inventory, recorded_splits  # the listing is not needed any more (a million documents: 100 MB)
+        del inventory, recorded_splits
         result.files_checked = written.files_checked
         if written.problems:
             result.problems = written.problems
@@ -297,7 +299,8 @@ def _build_locked(layout: Layout, data_dir: Path, workers, shard_bytes: int, pro
         if recorded is None:
             result.problems = split_problems
             return result
-        _, problems = splits.check_assignment(layout, written.groups.keys(), layout.splits_path, groups=written.groups, recorded=recorded)
+        # No problem: every listed document is valid. Documents in no story are groups of their own.
+        _, problems = splits.check_assignment(layout, doc_ids, layout.splits_path, groups=written.stories, recorded=recorded)
         problems += check_changelog(layout, report.settings["dataset"]["version"])
         if problems:
             result.problems = problems

@@ -46,7 +46,7 @@ class StageContext:
 class BatchResult:
     problems: list[Problem] = field(default_factory=list)
     files_checked: int = 0
-    groups: dict[str, str | None] = field(default_factory=dict)  # valid doc_id -> story_id
+    stories: dict[str, str] = field(default_factory=dict)  # valid doc_id -> story_id, for documents in a story
     # (config, split) -> the rows as an Arrow IPC stream (see `record_batch`): three times cheaper to
     # send between processes than a pickled RecordBatch, and the same buffer layout whichever engine
     # or process made it (Arrow byte counts decide row groups and shards, so they must not vary).
@@ -108,7 +108,8 @@ def _process_batch(context: StageContext, items: list[tuple[str, bool, bool, str
         if annotation is None or text_of.get(doc_id) is None or text_of[doc_id][0] is None:
             continue
         text = text_of[doc_id][0]
-        result.groups[doc_id] = annotation["metadata"]["story_id"]
+        if annotation["metadata"]["story_id"]:  # the others are groups of their own (splits.group_key)
+            result.stories[doc_id] = annotation["metadata"]["story_id"]
         if context.keep_documents:
             result.documents.append(Document(doc_id, text, annotation))
         if context.convert and split is not None and context.sources is not None:

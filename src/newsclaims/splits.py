@@ -251,9 +251,9 @@ def _stale_problems(groups: dict[str, str], assignment: dict[str, str], fresh: d
     wrong one (its story_id changed, or the file was edited) and the next document of its story would."""
     members: dict[str, list[str]] = {}
     for doc_id in assignment:
-        members.setdefault(groups[doc_id], []).append(doc_id)
+        members.setdefault(groups.get(doc_id, doc_id), []).append(doc_id)
     problems = []
-    for key in sorted({groups[doc_id] for doc_id in stale}):
+    for key in sorted({groups.get(doc_id, doc_id) for doc_id in stale}):
         by_split: dict[str, list[str]] = {}
         for doc_id in members[key]:
             by_split.setdefault(assignment[doc_id], []).append(doc_id)
@@ -360,11 +360,11 @@ def check_assignment(layout: Layout, doc_ids, splits_path: Path | None = None,
     """The committed assignment, checked against the corpus the build is about to use.
 
     Every document must have a split, splits.json must name no other document, and the salt and ratios
-    it records must be corpus.toml's. With groups (doc_id -> group key) the assignment must also be
-    each group's hash, so that no story straddles splits. doc_ids: a set, or any collection that
-    answers `in` (dict keys). `recorded`: splits.json as read_splits returned it, when the caller has
-    it already (at a million documents, each copy is some 150 MB). Returns (doc_id -> split, or None;
-    problems).
+    it records must be corpus.toml's. With groups (doc_id -> group key; a document it does not name is
+    a group of its own, so the build passes its story members only) the assignment must also be each
+    group's hash, so that no story straddles splits. doc_ids: a collection without repeats (a list
+    will do). `recorded`: splits.json as read_splits returned it, when the caller has it already (at a
+    million documents, each copy is some 150 MB). Returns (doc_id -> split, or None; problems).
     """
     splits_path = Path(splits_path) if splits_path is not None else layout.splits_path
     shown = shown_path(splits_path)
@@ -378,7 +378,8 @@ def check_assignment(layout: Layout, doc_ids, splits_path: Path | None = None,
 
     documents = recorded["documents"]
     missing = sorted(doc_id for doc_id in doc_ids if doc_id not in documents)
-    extra = sorted(doc_id for doc_id in documents if doc_id not in doc_ids)
+    # The other documents all have a split: splits.json names no more when the counts agree.
+    extra = [] if len(documents) == len(doc_ids) - len(missing) else sorted(set(documents).difference(doc_ids))
     for doc_id in missing:
         problems.append(problem("split-unassigned", shown, f"document {doc_id!r} has no split", pointer=json_pointer(["documents", doc_id])))
     for doc_id in extra:
@@ -390,19 +391,26 @@ def check_assignment(layout: Layout, doc_ids, splits_path: Path | None = None,
         problems.append(problem("split-stale", shown, f"splits.json was computed with other [splits] settings than corpus.toml's: {settings_change}",
                                 pointer="/salt" if recorded["salt"] != salt else "/ratios", hint=HINT_RESHUFFLE))
     elif groups is not None and not missing:
-        # Only the stale documents are collected: the full maps are built just to describe them.
-        split_of_key: dict[str, str] = {}
+        # Only the stale documents are collected: the full maps are built just to describe them. A
+        # story's split is computed once; a document of its own is hashed without being remembered.
+        split_of_story: dict[str, str] = {}
+
+        def fresh_split(doc_id: str) -> str:
+            story = groups.get(doc_id)
+            if story is None:
+                return split_of(salt, doc_id, ratios)
+            if story not in split_of_story:
+                split_of_story[story] = split_of(salt, story, ratios)
+            return split_of_story[story]
+
         stale = {}
         for doc_id in doc_ids:
-            key = groups[doc_id]
-            split = split_of_key.get(key)
-            if split is None:
-                split = split_of_key[key] = split_of(salt, key, ratios)
+            split = fresh_split(doc_id)
             if documents[doc_id] != split:
                 stale[doc_id] = (documents[doc_id], split)
         if stale:
             assignment = {doc_id: documents[doc_id] for doc_id in sorted(doc_ids)}
-            fresh = {doc_id: split_of_key[groups[doc_id]] for doc_id in assignment}
+            fresh = {doc_id: fresh_split(doc_id) for doc_id in assignment}
             problems += _stale_problems(groups, assignment, fresh, stale, shown)
     if problems:
         return None, _add_locations(problems, splits_path.read_text(encoding="utf-8"))
