@@ -147,12 +147,12 @@ def write_documents(layout: Layout, inventory, recorded_splits: dict[str, str], 
     version_of_schema = schema_version(layout.schema_dir)
     context = StageContext(str(layout.schema_dir), str(layout.documents_dir), str(layout.annotations_dir), sources)
     # Made as batches are handed out: a list of a million 4-tuples would be 80 MB held for the whole pass.
-    items = ((doc_id, has_text, has_annotation, recorded_splits.get(doc_id)) for doc_id, has_text, has_annotation in inventory.items)
+    items = ((doc_id, has_text, has_annotation, recorded_splits.get(doc_id)) for doc_id, has_text, has_annotation in inventory.items())
     if engine == "ray":
         from .engine_ray import run_ray
         results = run_ray(context, list(items), workers=workers)
     else:
-        results = run_local(context, items, workers=workers, progress=progress, total=len(inventory.items))
+        results = run_local(context, items, workers=workers, progress=progress, total=len(inventory.doc_ids))
     written = Written(files_checked=report.files_checked)
     for result in results:
         written.problems += result.problems
@@ -288,8 +288,7 @@ def _build_locked(layout: Layout, data_dir: Path, workers, shard_bytes: int, pro
     recorded_splits = recorded["documents"] if recorded is not None else {}
     target = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=data_dir.parent))
     try:
-        # The split check needs the doc_ids only, not the listing's tuples (a million documents: 70 MB).
-        doc_ids = [doc_id for doc_id, _, _ in inventory.items]
+        doc_ids = inventory.doc_ids  # what the split check needs of the listing
         written = write_documents(layout, inventory, recorded_splits, target, workers, shard_bytes, progress, engine)
         del inventory, recorded_splits
         result.files_checked = written.files_checked

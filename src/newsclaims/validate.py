@@ -7,6 +7,7 @@ so that they can run in worker processes on large corpora.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -226,29 +227,34 @@ def _corpus_files(folder: Path, suffix: str, corpus_dir: Path) -> tuple[set[str]
     linked = _outside(folder, corpus_dir)
     if linked is not None:
         return set(), [linked]
+    # Names only: a DirEntry holds its name and its full path (a million files: some 250 MB).
+    regular, others = [], []
     with os.scandir(folder) as listing:
-        entries = list(listing)
-    cut = len(suffix)
-    regular = [entry.name for entry in entries if entry.is_file(follow_symlinks=False)]
+        for entry in listing:
+            if entry.is_file(follow_symlinks=False):
+                regular.append(entry.name)
+            else:  # a link, a folder or a special file: looked at below
+                others.append(entry)
     found = set(doc_id_names(suffix).findall("/".join(regular)))
-    if len(found) == len(entries):  # every entry is a regular file <doc_id><suffix>: the common case
+    if len(found) == len(regular) and not others:  # only regular files <doc_id><suffix>: the common case
         return found, []
-    problems, regular = [], set(regular)
-    odd = [entry for entry in entries if entry.name not in regular or not entry.name.endswith(suffix) or entry.name[:-cut] not in found]
-    for entry in sorted(odd, key=lambda entry: entry.name):
-        name = entry.name
+    cut = len(suffix)
+    odd = [(name, None) for name in regular if not (name.endswith(suffix) and name[:-cut] in found)]
+    problems = []
+    for name, entry in sorted(odd + [(entry.name, entry) for entry in others], key=lambda pair: pair[0]):
         if name in (".gitkeep", ".gitattributes"):
             continue
-        if entry.is_symlink():
-            linked = _outside(entry.path, corpus_dir)
+        path = os.path.join(folder, name)
+        if entry is not None and entry.is_symlink():
+            linked = _outside(path, corpus_dir)
             if linked is not None:
                 problems.append(linked)
                 continue
         stem, dot, extension = name.rpartition(".")
-        if not entry.is_file():
-            problems.append(problem("unexpected-file", shown_path(entry.path), "a folder or special file where only files belong"))
+        if entry is not None and not entry.is_file():
+            problems.append(problem("unexpected-file", shown_path(path), "a folder or special file where only files belong"))
         elif not dot or "." + extension != suffix or not DOC_ID.match(stem):
-            problems.append(problem("unexpected-file", shown_path(entry.path), f"the name is not <doc_id>{suffix} with a lowercase slug doc_id",
+            problems.append(problem("unexpected-file", shown_path(path), f"the name is not <doc_id>{suffix} with a lowercase slug doc_id",
                                     hint=f"Name the file <doc_id>{suffix}, doc_id from a-z, 0-9 and '-' (3-81 characters)."))
         else:  # a link inside the corpus to a regular file
             found.add(stem)
@@ -260,7 +266,16 @@ class Inventory:
     """The corpus-wide part of validation: settings, sources, and which documents have which files."""
 
     report: Report
-    items: list[tuple[str, bool, bool]]  # (doc_id, has_text, has_annotation), sorted by doc_id
+    doc_ids: list[str] = field(default_factory=list)  # every doc_id with a text or an annotation, sorted
+    # The few documents with one file only (a list of a million (doc_id, True, True) would be 70 MB).
+    without_annotation: set[str] = field(default_factory=set)
+    without_text: set[str] = field(default_factory=set)
+
+    def items(self) -> Iterator[tuple[str, bool, bool]]:
+        """(doc_id, has_text, has_annotation) for every document, sorted by doc_id."""
+        if not self.without_annotation and not self.without_text:
+            return ((doc_id, True, True) for doc_id in self.doc_ids)
+        return ((doc_id, doc_id not in self.without_text, doc_id not in self.without_annotation) for doc_id in self.doc_ids)
 
 
 def corpus_inventory(layout: Layout) -> Inventory:
@@ -269,7 +284,7 @@ def corpus_inventory(layout: Layout) -> Inventory:
     linked = [p for p in (_outside(layout.settings_path, layout.corpus_dir), _outside(layout.sources_path, layout.corpus_dir)) if p]
     if linked:
         report.problems += linked
-        return Inventory(report, [])
+        return Inventory(report)
     report.settings, problems = check_settings(layout.settings_path, layout.schema_dir) if layout.settings_path.exists() else (None, [problem("file-unreadable", shown_path(layout.settings_path), "corpus/corpus.toml is missing")])
     report.problems += problems
     report.sources, problems = check_sources(layout.sources_path, layout.schema_dir) if layout.sources_path.exists() else (None, [problem("file-unreadable", shown_path(layout.sources_path), "corpus/sources.json is missing")])
@@ -280,10 +295,8 @@ def corpus_inventory(layout: Layout) -> Inventory:
     annotations, problems = _corpus_files(layout.annotations_dir, ".json", layout.corpus_dir)
     report.problems += problems
     if texts == annotations:  # every text has its annotation: the common case
-        items = [(doc_id, True, True) for doc_id in sorted(texts)]
-    else:
-        items = [(doc_id, doc_id in texts, doc_id in annotations) for doc_id in sorted(texts | annotations)]
-    return Inventory(report, items)
+        return Inventory(report, sorted(texts))
+    return Inventory(report, sorted(texts | annotations), without_annotation=texts - annotations, without_text=annotations - texts)
 
 
 def validate_corpus(layout: Layout, workers: int | None = None, keep_documents: bool = True, progress: bool | None = None) -> Report:
@@ -300,8 +313,8 @@ def validate_corpus(layout: Layout, workers: int | None = None, keep_documents: 
     sources = {s["id"]: s for s in report.sources} if report.sources is not None else None
     context = StageContext(str(layout.schema_dir), str(layout.documents_dir), str(layout.annotations_dir), sources,
                            convert=False, keep_documents=keep_documents)
-    items = ((*item, None) for item in inventory.items)  # made as batches are handed out
-    for result in run_local(context, items, workers=workers, progress=progress, total=len(inventory.items)):
+    items = ((*item, None) for item in inventory.items())  # made as batches are handed out
+    for result in run_local(context, items, workers=workers, progress=progress, total=len(inventory.doc_ids)):
         report.problems += result.problems
         report.files_checked += result.files_checked
         for document in result.documents:
