@@ -408,7 +408,7 @@ def main() -> int:
          "measured": ratios["build_seconds_100k"], "target": f"< {TARGETS['build_seconds_100k']:.0f} s",
          "pass": steps["build"]["exit"] == 0 and ratios["build_seconds_100k"] < TARGETS["build_seconds_100k"]},
         {"name": "build peak memory < 1 GiB (max of largest-process RSS and tree PSS)", "measured": build_peak,
-         "target": f"< {TARGETS['build_peak_mb']:.0f} MB", "pass": build_peak < TARGETS["build_peak_mb"]},
+         "target": f"< {TARGETS['build_peak_mb']:.0f} MiB", "pass": build_peak < TARGETS["build_peak_mb"]},
     ]
     if "load_vs_read_table" in ratios:
         targets.append({"name": "load_dataset within 3x of read_table (first load, cache included)", "measured": ratios["load_vs_read_table"],
@@ -427,7 +427,7 @@ def print_report(results: dict) -> None:
     steps = results["steps"]
     print(f"newsclaims bench: {results['docs']} documents, seed {results['seed']}, "
           f"{results['corpus_bytes'] / 1e6:.1f} MB of corpus, {results['machine']['cpus']} cpus, Python {results['machine']['python']}")
-    header = f"{'step':<14}{'seconds':>10}{'CPU s':>8}{'docs/s':>12}{'MB/s':>10}{'peak RSS MB':>13}{'tree PSS MB':>13}  note"
+    header = f"{'step':<14}{'seconds':>10}{'CPU s':>8}{'docs/s':>12}{'MB/s':>10}{'peak RSS MiB':>13}{'tree PSS MiB':>13}  note"
     print(header)
     print("-" * len(header))
     notes = {
