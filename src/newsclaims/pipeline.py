@@ -171,24 +171,6 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def _mp_context():
-    # forkserver: workers do not inherit the parent's threads (Arrow's pools) as fork would.
-    if not sys.platform.startswith("linux"):
-        return multiprocessing.get_context("spawn")
-    mp_context = multiprocessing.get_context("forkserver")
-    mp_context.set_forkserver_preload(["newsclaims.pipeline"])
-    return mp_context
-
-
-def start_worker_server(workers: int | None) -> None:
-    """Start the fork server now, so that it imports what workers need (0.1-0.2 s) while the caller
-    lists the corpus; run_local forks its workers from it. Nothing to do for a single process, or
-    where workers are spawned (not Linux)."""
-    if (workers or default_workers()) > 1 and _mp_context().get_start_method() == "forkserver":
-        import multiprocessing.forkserver
-        multiprocessing.forkserver.ensure_running()
-
-
 def batched(items: Iterable, size: int = BATCH_DOCUMENTS) -> Iterator[list]:
     """Lists of `size` items (the last one shorter), taken from `items` only as they are needed."""
     iterator = iter(items)
@@ -215,7 +197,11 @@ def run_local(context: StageContext, items: Iterable, workers: int | None = None
                 bar.update(len(batch))
                 yield result
             return
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_init_worker, initargs=(context,)) as pool:
+        # forkserver: workers do not inherit the parent's threads (Arrow's pools) as fork would.
+        mp_context = multiprocessing.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
+        if mp_context.get_start_method() == "forkserver":
+            mp_context.set_forkserver_preload(["newsclaims.pipeline"])
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp_context, initializer=_init_worker, initargs=(context,)) as pool:
             pending: deque = deque()
             queue = iter(batches)
             for batch in queue:
