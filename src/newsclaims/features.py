@@ -143,7 +143,7 @@ def config_columns(schema_dir: Path) -> dict[str, dict[str, tuple]]:
 
 def annotation_features(schema_dir: Path) -> Features:
     """The features of a whole annotation file: what the build reads the annotations as (labels are
-    ClassLabels here; `input_type` gives the Arrow type with label names as strings)."""
+    ClassLabels here; `input_schema` gives the Arrow schema with label names as strings)."""
     schema = load_schema(schema_dir, ANNOTATION)
     return Features(feature_of(schema, schema))
 
@@ -163,6 +163,11 @@ def input_type(feature) -> pa.DataType:
     if isinstance(feature, dict):
         return pa.struct([pa.field(name, input_type(sub)) for name, sub in feature.items()])
     return feature.pa_type
+
+
+def input_schema(features: Features) -> pa.Schema:
+    """The Arrow schema of rows (or annotations) before encoding: label names as strings."""
+    return pa.schema([pa.field(name, input_type(feature)) for name, feature in features.items()])
 
 
 def _encode_array(array: pa.Array, feature) -> pa.Array:
@@ -192,7 +197,7 @@ class RowEncoder:
     def __init__(self, features: Features):
         self.features = features
         self.schema = features.arrow_schema
-        self.input_schema = pa.schema([pa.field(name, input_type(feature)) for name, feature in features.items()])
+        self.input_schema = input_schema(features)
         self.has_labels = self.input_schema != pa.schema([pa.field(f.name, f.type) for f in self.schema])
 
     def encode(self, rows: list[dict], schema: pa.Schema | None = None) -> pa.RecordBatch:

@@ -59,13 +59,10 @@ class BatchResult:
 def _converters(schema_dir: str):
     """(the Arrow schema annotations are read with, an encoder per config)."""
     # Imported here: `datasets` takes a second to import, and validation does not need it.
-    import pyarrow as pa
-
-    from .features import CONFIGS, RowEncoder, annotation_features, config_features, input_type
+    from .features import CONFIGS, RowEncoder, annotation_features, config_features, input_schema
 
     features = config_features(Path(schema_dir))
-    annotation_schema = pa.schema([pa.field(name, input_type(feature)) for name, feature in annotation_features(Path(schema_dir)).items()])
-    return annotation_schema, {config: RowEncoder(features[config]) for config in CONFIGS}
+    return input_schema(annotation_features(Path(schema_dir))), {config: RowEncoder(features[config]) for config in CONFIGS}
 
 
 def process_batch(context: StageContext, items: list[tuple[str, bool, bool, str | None]]) -> BatchResult:

@@ -273,8 +273,6 @@ class Inventory:
 
     def items(self) -> Iterator[tuple[str, bool, bool]]:
         """(doc_id, has_text, has_annotation) for every document, sorted by doc_id."""
-        if not self.without_annotation and not self.without_text:
-            return ((doc_id, True, True) for doc_id in self.doc_ids)
         return ((doc_id, doc_id not in self.without_text, doc_id not in self.without_annotation) for doc_id in self.doc_ids)
 
 
