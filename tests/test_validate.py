@@ -242,3 +242,47 @@ def test_the_listing_regex_finds_exactly_the_names_doc_id_accepts(names):
     names = [name for name in names if "/" not in name] + ["con.json", "nul.json", "com10.json", "a" * 81 + ".json", "a" * 82 + ".json"]
     expected = [name[:-5] for name in names if name.endswith(".json") and DOC_ID.match(name[:-5])]
     assert doc_id_names(".json").findall("/".join(names)) == expected
+
+
+# Characters that make NFC depend on context: combining marks in and out of canonical order, marks
+# that compose with the character before them (with ccc 0 too: Bengali, Tamil, Malayalam, Sinhala
+# vowel parts), Hangul jamo and syllables (composed by an algorithm), characters never in NFC
+# (Angstrom, Ohm, U+0340), Tibetan vowels that decompose, and non-BMP letters and marks.
+NFC_ALPHABET = ("aeiouAEOUnNcCxy<=> .’\u00a0é\u0301\u0316\u0327\u0308\u0345\u0300\u0340\u212b\u2126"
+                "\u09c7\u09be\u09d7\u0b92\u0bd7\u0d46\u0d3e\u0dd9\u0dcf\u102e\u1025\u1b35\u1b05"
+                "\u1100\u1161\u11a8\uac00\u3099\u304b\u0627\u0654\u0f71\u0f72\u0f73\u0915\u093c"
+                "\U00011099\U000110ba\U00011131\U00011127\U0001d15e\U0001f600")
+
+
+@given(st.text(alphabet=NFC_ALPHABET, max_size=12))
+@settings(max_examples=3000, deadline=None)
+def test_the_nfc_check_on_the_non_ascii_rest_agrees_with_unicodedata(text):
+    from newsclaims.parse import _PLAIN_ASCII, is_nfc
+    import unicodedata
+
+    rest = text.encode().translate(None, _PLAIN_ASCII).decode()
+    assert is_nfc(text, rest) == unicodedata.is_normalized("NFC", text)
+    assert is_nfc(text, text) == unicodedata.is_normalized("NFC", text)
+
+
+def test_every_character_nfc_may_compose_with_the_one_before_is_sent_to_the_whole_text_check():
+    # NFC_Quick_Check=Maybe is the second character of a composition NFC makes (Unicode UAX #15):
+    # every such character, from this Python's own Unicode data, must be in the fast check's set.
+    import unicodedata
+    from newsclaims.parse import _may_compose_backward
+
+    pattern = _may_compose_backward()
+    composers = set()
+    for code in range(0x80, 0x110000):
+        mapping = unicodedata.decomposition(chr(code))
+        if mapping and not mapping.startswith("<") and mapping.count(" ") == 1:
+            first, second = (chr(int(part, 16)) for part in mapping.split())
+            if unicodedata.normalize("NFC", first + second) == chr(code):
+                composers.add(second)
+    composers |= {chr(c) for c in range(0x1161, 0x1176)} | {chr(c) for c in range(0x11a8, 0x11c3)}  # Hangul V and T
+    assert len(composers) > 90
+    assert [hex(ord(c)) for c in sorted(composers) if not pattern.fullmatch(c)] == []
+    # And the text checks reject what they must: e + U+0301 composes to é, so "Dame\u0301scus" is not NFC.
+    from newsclaims.parse import decode_text
+    assert [p.code for p in decode_text("Dame\u0301scus\n".encode(), "t.txt")[1]] == ["text-not-nfc"]
+    assert [p.code for p in decode_text("Dam\u00e9scus \u0085\n".encode(), "t.txt")[1]] == ["text-control-char"]
