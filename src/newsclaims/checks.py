@@ -154,17 +154,26 @@ def _document_ok(annotation: dict, file_stem: str | None, source_ids: set[str] |
         return False
     entities = annotation["entities"]
     entity_ids = set()
-    spans = []  # every span of the file, checked against the text at the end
+    mentions = []
     for entity in entities:
         entity_ids.add(entity["id"])
-        spans += entity["mentions"]
-    ids = []  # mention and claim ids; entity ids are added once known unique
-    covered = set()
-    for mention in spans:
-        ids.append(mention["id"])
-        covered.add((mention["start"], mention["end"]))
-    if len(covered) != len(spans) or len(entity_ids) != len(entities):  # two mentions of one stretch, or an entity id twice
+        mentions += entity["mentions"]
+    if len(entity_ids) != len(entities):
         return False
+    length = len(text)
+    ids = []  # mention and claim ids; the entity ids are unique and added at the end
+    covered = set()
+    for mention in mentions:
+        start, end, quote = mention["start"], mention["end"], mention["text"]
+        # strip() returns the string itself when there is no whitespace at its edges (and if it ever
+        # copied, the exact check would run and find nothing: slower, never wrong).
+        if not 0 <= start < end <= length or text[start:end] != quote or quote.strip() is not quote:
+            return False
+        ids.append(mention["id"])
+        covered.add((start, end))
+    if len(covered) != len(mentions):  # two mentions of one stretch of text
+        return False
+    spans = []  # the claims' spans, checked once the claims are
     used_sources = set()
     for claim in annotation["claims"]:
         ids.append(claim["id"])
@@ -186,11 +195,8 @@ def _document_ok(annotation: dict, file_stem: str | None, source_ids: set[str] |
     ids += entity_ids
     if len(set(ids)) != len(ids):
         return False
-    length = len(text)
     for span in spans:
         start, end, quote = span["start"], span["end"], span["text"]
-        # strip() returns the string itself when there is no whitespace at its edges (and if it ever
-        # copied, the exact check would run and find nothing: slower, never wrong).
         if not 0 <= start < end <= length or text[start:end] != quote or quote.strip() is not quote:
             return False
     if source_ids is not None:

@@ -100,15 +100,17 @@ def read_bytes(path: str | Path, limit: int) -> tuple[bytes | None, list[Problem
             return None, [problem("file-too-large", shown_path(path), f"the file has {info.st_size:,} bytes; the limit is {limit:,}")]
         # One read of the size fstat gave, plus one byte: a short read of a regular file is its end.
         # (os.read allocates what it is asked for: asking for `limit` would cost 16 MiB per file.)
-        chunks, size, wanted = [], 0, min(info.st_size + 1, limit + 1)
-        while size <= limit:  # the file may grow between fstat and read
-            chunk = os.read(fd, wanted)
-            chunks.append(chunk)
-            size += len(chunk)
-            if len(chunk) < wanted:
-                break
-            wanted = min(1024 * 1024, limit + 1 - size)
-        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        wanted = min(info.st_size + 1, limit + 1)
+        data = os.read(fd, wanted)
+        if len(data) == wanted:  # the file grew since fstat: read on, up to one byte over the limit
+            chunks, size = [data], len(data)
+            while size <= limit:
+                chunk = os.read(fd, min(1024 * 1024, limit + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+            data = b"".join(chunks)
     except OSError as error:
         return None, [problem("file-unreadable", shown_path(path), f"cannot read the file: {error.strerror or error}")]
     finally:
