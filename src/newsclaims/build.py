@@ -30,7 +30,7 @@ from . import card, croissant, manifest, splits
 from .cli import UsageError
 from .corpus import Layout
 from .features import CONFIGS, RowEncoder, config_columns, config_features
-from .pipeline import StageContext, record_batch, run_local
+from .pipeline import StageContext, record_batch, run_local, start_workers_early
 from .problems import Problem, problem
 from .rows import source_rows
 from .schemas import schema_version, vocabularies
@@ -276,6 +276,8 @@ def build(layout: Layout, data_dir: Path | None = None, workers: int | None = No
 
 def _build_locked(layout: Layout, data_dir: Path, workers, shard_bytes: int, progress, engine: str) -> BuildResult:
     result = BuildResult()
+    if engine == "local":
+        start_workers_early(layout.documents_dir, workers)
     inventory = corpus_inventory(layout)
     report = inventory.report
     result.files_checked = report.files_checked

@@ -306,8 +306,9 @@ def validate_corpus(layout: Layout, workers: int | None = None, keep_documents: 
     Documents are checked in batches by worker processes (pipeline.py); with keep_documents=False
     the report holds problems only, and memory does not grow with the corpus.
     """
-    from .pipeline import StageContext, run_local  # pipeline builds on this module
+    from .pipeline import StageContext, run_local, start_workers_early  # pipeline builds on this module
 
+    start_workers_early(layout.documents_dir, workers)
     inventory = corpus_inventory(layout)
     report = inventory.report
     sources = {s["id"]: s for s in report.sources} if report.sources is not None else None
