@@ -1139,27 +1139,16 @@ def cmd_synth(args) -> int:
     return 0
 
 
-def add_parser(commands) -> None:
-    """Register `newsclaims synth` on the CLI's subparsers."""
-    synth = commands.add_parser("synth", help="write a synthetic corpus (valid by construction, optional injected errors)")
-    synth.add_argument("--docs", type=int, required=True, metavar="N", help="number of documents")
-    synth.add_argument("--out", required=True, metavar="DIR", help="project folder to write (corpus/, schema/, CHANGELOG.md)")
-    synth.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0): same seed, same bytes")
-    synth.add_argument("--errors", type=int, default=0, metavar="K",
-                       help="corrupt K documents with one known error each, listed in DIR/injected_errors.json")
-    synth.add_argument("--workers", type=int, default=None, metavar="N", help="processes (default: the usable cores)")
-    synth.add_argument("--force", action="store_true", help="replace a synthetic corpus already in DIR")
-    synth.set_defaults(handler=cmd_synth)
-
-
 def main_for_tests(argv: list[str]) -> int:
     """Run `newsclaims synth ARGS` (argv without the word synth) as the CLI would, with its exit codes."""
     import argparse
 
     from .cli import EXIT_USAGE, UsageError
 
+    from .commands import add_synth_parser
+
     parser = argparse.ArgumentParser(prog="newsclaims")
-    add_parser(parser.add_subparsers(dest="command", required=True))
+    add_synth_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["synth", *argv])
     try:
         return args.handler(args)
