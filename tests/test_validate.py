@@ -286,3 +286,52 @@ def test_every_character_nfc_may_compose_with_the_one_before_is_sent_to_the_whol
     from newsclaims.parse import decode_text
     assert [p.code for p in decode_text("Dame\u0301scus\n".encode(), "t.txt")[1]] == ["text-not-nfc"]
     assert [p.code for p in decode_text("Dam\u00e9scus \u0085\n".encode(), "t.txt")[1]] == ["text-control-char"]
+
+
+@given(st.data())
+@settings(max_examples=400, deadline=None)
+def test_the_fast_document_check_agrees_with_the_exact_checks(data):
+    # document_ok is the one-pass yes/no answer for valid files; the exact checks build a record per
+    # problem. Edits of the seed document that each break one rule, or none: both must agree on
+    # whether there is any problem.
+    import copy
+
+    from newsclaims import checks, schemas
+    from newsclaims.validate import check_text
+
+    annotation_path = next((REPO / "corpus" / "annotations").glob("*.json"))
+    text, text_bytes, _ = check_text(REPO / "corpus" / "documents" / (annotation_path.stem + ".txt"))
+    annotation = json.loads(annotation_path.read_text(encoding="utf-8"))
+    spans = [span for _, span in checks.iter_spans(annotation)]
+    mentions = [m for e in annotation["entities"] for m in e["mentions"]]
+    for _ in range(data.draw(st.integers(0, 2))):
+        edit = data.draw(st.sampled_from(["offset", "same-stretch", "past-the-end", "whitespace", "id", "about", "hedged", "source"]))
+        span = data.draw(st.sampled_from(spans))
+        if edit == "offset":  # reversed, empty, off by one, past the end
+            span[data.draw(st.sampled_from(["start", "end"]))] = data.draw(st.integers(0, len(text) + 3))
+        elif edit == "same-stretch":  # a mention copied onto another (or onto itself: no problem)
+            first, second = data.draw(st.sampled_from(mentions)), data.draw(st.sampled_from(mentions))
+            second.update(start=first["start"], end=first["end"], text=first["text"])
+        elif edit == "past-the-end":  # the quote is what the text has, cut at its end
+            start = len(text) - data.draw(st.integers(1, 5))
+            span.update(start=start, end=len(text) + data.draw(st.integers(0, 2)), text=text[start:])
+        elif edit == "whitespace":  # one more character on the right, the quote kept equal to the text
+            end = min(span["end"] + 1, len(text))
+            span.update(end=end, text=text[span["start"]:end])
+        elif edit == "id":
+            target = data.draw(st.sampled_from(mentions + annotation["claims"] + annotation["entities"]))
+            target["id"] = data.draw(st.sampled_from([x["id"] for x in mentions + annotation["claims"] + annotation["entities"]]))
+        elif edit == "about":
+            claim = data.draw(st.sampled_from(annotation["claims"]))
+            claim["about"] = claim["about"] + [data.draw(st.sampled_from(["e1", "e99"]))]
+        elif edit == "hedged":
+            claim = data.draw(st.sampled_from(annotation["claims"]))
+            claim["hedged"] = not claim["hedged"]
+        else:
+            claim = data.draw(st.sampled_from(annotation["claims"]))
+            claim["source_id"] = data.draw(st.sampled_from(["author", "no-such-source", claim["source_id"]]))
+    if not schemas.validator(REPO / "schema", schemas.ANNOTATION).is_valid(annotation):  # e.g. an empty quote
+        return  # level 2 reports it; levels 3-4 run only on schema-valid files
+    sources = {s["id"] for s in json.loads((REPO / "corpus" / "sources.json").read_text(encoding="utf-8"))["sources"]}
+    exact = checks.check_references(annotation, annotation_path, annotation_path.stem, sources) + checks.check_content(annotation, annotation_path, text, text_bytes)
+    assert checks.document_ok(annotation, annotation_path.stem, sources, text, text_bytes) == (not exact), [p.code for p in exact]

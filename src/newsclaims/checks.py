@@ -153,30 +153,31 @@ def _document_ok(annotation: dict, file_stem: str | None, source_ids: set[str] |
     if annotation["text_sha256"] != hashlib.sha256(text_bytes).hexdigest():
         return False
     entities = annotation["entities"]
-    entity_ids = set()
+    ids = set()  # every entity, mention and claim id: unique when the set is as long as they are many
     mentions = []
     for entity in entities:
-        entity_ids.add(entity["id"])
+        ids.add(entity["id"])
         mentions += entity["mentions"]
-    if len(entity_ids) != len(entities):
-        return False
+    entity_ids = frozenset(ids)
+    # A span is checked by `end > length or text[start:end] != quote`: the schema has made offsets
+    # >= 0 and quotes non-empty, so an empty or reversed range gives "" and fails too. strip() returns
+    # the string itself when there is no whitespace at its edges (if it ever copied, the exact check
+    # would run and find nothing: slower, never wrong).
     length = len(text)
-    ids = []  # mention and claim ids; the entity ids are unique and added at the end
     covered = set()
     for mention in mentions:
         start, end, quote = mention["start"], mention["end"], mention["text"]
-        # strip() returns the string itself when there is no whitespace at its edges (and if it ever
-        # copied, the exact check would run and find nothing: slower, never wrong).
-        if not 0 <= start < end <= length or text[start:end] != quote or quote.strip() is not quote:
+        if end > length or text[start:end] != quote or quote.strip() is not quote:
             return False
-        ids.append(mention["id"])
+        ids.add(mention["id"])
         covered.add((start, end))
     if len(covered) != len(mentions):  # two mentions of one stretch of text
         return False
+    claims = annotation["claims"]
     spans = []  # the claims' spans, checked once the claims are
     used_sources = set()
-    for claim in annotation["claims"]:
-        ids.append(claim["id"])
+    for claim in claims:
+        ids.add(claim["id"])
         spans.append(claim)
         attribution = claim["attribution"]
         cue, source_span, hedge_cues = attribution["cue"], attribution["source_span"], claim["hedge_cues"]
@@ -192,12 +193,11 @@ def _document_ok(annotation: dict, file_stem: str | None, source_ids: set[str] |
         used_sources.add(source_id)
         if claim["hedged"] != bool(hedge_cues) or authorial != (source_id == AUTHOR_SOURCE) or (authorial and cue is not None):
             return False
-    ids += entity_ids
-    if len(set(ids)) != len(ids):
+    if len(ids) != len(entities) + len(mentions) + len(claims):
         return False
     for span in spans:
         start, end, quote = span["start"], span["end"], span["text"]
-        if not 0 <= start < end <= length or text[start:end] != quote or quote.strip() is not quote:
+        if end > length or text[start:end] != quote or quote.strip() is not quote:
             return False
     if source_ids is not None:
         metadata = annotation["metadata"]
