@@ -269,9 +269,9 @@ def test_every_character_nfc_may_compose_with_the_one_before_is_sent_to_the_whol
     # NFC_Quick_Check=Maybe is the second character of a composition NFC makes (Unicode UAX #15):
     # every such character, from this Python's own Unicode data, must be in the fast check's set.
     import unicodedata
-    from newsclaims.parse import _may_compose_backward
+    from newsclaims.parse import may_compose_backward
 
-    pattern = _may_compose_backward()
+    pattern = may_compose_backward()
     composers = set()
     for code in range(0x80, 0x110000):
         mapping = unicodedata.decomposition(chr(code))

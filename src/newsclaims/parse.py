@@ -128,7 +128,7 @@ _PLAIN_ASCII = bytes(range(0x20, 0x7f)) + b"\t\n\r"
 
 
 @functools.cache
-def _may_compose_backward() -> re.Pattern:
+def may_compose_backward() -> re.Pattern:
     """Code points that NFC may combine with the character before them (NFC_Quick_Check=Maybe), or a
     superset: the second character of every two-character canonical decomposition in the BMP (the
     running Python's Unicode data, 14 ms once), Hangul vowels and trailing consonants (composed by an
@@ -151,7 +151,7 @@ def is_nfc(text: str, rest: str) -> bool:
     text is checked. rest may be text itself: then the whole text is checked."""
     if not rest:
         return True
-    if rest is not text and _may_compose_backward().search(rest) is None and unicodedata.is_normalized("NFC", rest):
+    if rest is not text and may_compose_backward().search(rest) is None and unicodedata.is_normalized("NFC", rest):
         return True
     return unicodedata.is_normalized("NFC", text)
 

@@ -21,8 +21,13 @@ from functools import lru_cache
 from pathlib import Path
 
 
+from .parse import may_compose_backward
 from .problems import Problem, problem
 from .validate import Document, check_annotation, check_text, shown_path
+
+# The text check's table (14 ms) is built here, at import: the fork server imports this module
+# before it forks, so that workers inherit the table instead of each building its own.
+may_compose_backward()
 
 BATCH_DOCUMENTS = 256  # documents per task: large enough to amortise inter-process costs
 # Label columns counted for the card's statistics: (config, column).
