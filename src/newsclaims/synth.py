@@ -1144,7 +1144,6 @@ def main_for_tests(argv: list[str]) -> int:
     import argparse
 
     from .cli import EXIT_USAGE, UsageError
-
     from .commands import add_synth_parser
 
     parser = argparse.ArgumentParser(prog="newsclaims")
