@@ -195,7 +195,7 @@ def _document_ok(annotation: dict, file_stem: str | None, source_ids: set[str] |
             return False
     if len(ids) != len(entities) + len(mentions) + len(claims):
         return False
-    for span in spans:
+    for span in spans:  # the mentions' span test, written out again: a call per span would cost more than the test
         start, end, quote = span["start"], span["end"], span["text"]
         if end > length or text[start:end] != quote or quote.strip() is not quote:
             return False
