@@ -19,6 +19,7 @@ from invalid_fixtures import FIXTURES
 from newsclaims.catalogue import render_error_catalogue
 from newsclaims.cli import main
 from newsclaims.corpus import DOC_ID, doc_id_names
+from newsclaims.parse import compiled
 from newsclaims.problems import BUILD, CATALOGUE, LEVEL_NAMES
 
 from conftest import REPO
@@ -305,7 +306,7 @@ def test_the_fast_document_check_agrees_with_the_exact_checks(data):
     spans = [span for _, span in checks.iter_spans(annotation)]
     mentions = [m for e in annotation["entities"] for m in e["mentions"]]
     for _ in range(data.draw(st.integers(0, 2))):
-        edit = data.draw(st.sampled_from(["offset", "same-stretch", "past-the-end", "whitespace", "id", "about", "hedged", "source"]))
+        edit = data.draw(st.sampled_from(["offset", "same-stretch", "past-the-end", "whitespace", "id", "about", "hedged", "source", "decimal"]))
         span = data.draw(st.sampled_from(spans))
         if edit == "offset":  # reversed, empty, off by one, past the end
             span[data.draw(st.sampled_from(["start", "end"]))] = data.draw(st.integers(0, len(text) + 3))
@@ -316,14 +317,16 @@ def test_the_fast_document_check_agrees_with_the_exact_checks(data):
             start = len(text) - data.draw(st.integers(1, 5))
             span.update(start=start, end=len(text) + data.draw(st.integers(0, 2)), text=text[start:])
         elif edit == "whitespace":  # one more character on the right, the quote kept equal to the text
-            end = min(span["end"] + 1, len(text))
-            span.update(end=end, text=text[span["start"]:end])
+            end = min(int(span["end"]) + 1, len(text))
+            span.update(end=end, text=text[int(span["start"]):end])
         elif edit == "id":
             target = data.draw(st.sampled_from(mentions + annotation["claims"] + annotation["entities"]))
             target["id"] = data.draw(st.sampled_from([x["id"] for x in mentions + annotation["claims"] + annotation["entities"]]))
         elif edit == "about":
             claim = data.draw(st.sampled_from(annotation["claims"]))
             claim["about"] = claim["about"] + [data.draw(st.sampled_from(["e1", "e99"]))]
+        elif edit == "decimal":  # 6.0 is an integer to JSON Schema, not an offset
+            span[data.draw(st.sampled_from(["start", "end"]))] *= 1.0
         elif edit == "hedged":
             claim = data.draw(st.sampled_from(annotation["claims"]))
             claim["hedged"] = not claim["hedged"]
@@ -335,3 +338,47 @@ def test_the_fast_document_check_agrees_with_the_exact_checks(data):
     sources = {s["id"] for s in json.loads((REPO / "corpus" / "sources.json").read_text(encoding="utf-8"))["sources"]}
     exact = checks.check_references(annotation, annotation_path, annotation_path.stem, sources) + checks.check_content(annotation, annotation_path, text, text_bytes)
     assert checks.document_ok(annotation, annotation_path.stem, sources, text, text_bytes) == (not exact), [p.code for p in exact]
+    # document_ok runs the C pass when it is built: its Python twin must give the same answers.
+    assert checks.python_spans_and_links_ok(annotation, annotation_path.stem, sources, text) == (not exact), [p.code for p in exact]
+    if compiled is not None:
+        assert compiled.spans_and_links_ok(annotation, annotation_path.stem, sources, text) == (not exact), [p.code for p in exact]
+
+
+# JSON strings that are hard on a scan for the ':' outside strings: colons, quotes and backslashes
+# (escaped in the JSON text), non-ASCII; long enough to cross the C scan's 64-byte blocks.
+JSON_KEY_ALPHABET = 'ab:"\\ é\n’'
+json_strings = st.text(alphabet=JSON_KEY_ALPHABET, max_size=80)
+json_values = st.recursive(st.none() | st.booleans() | st.integers(-5, 5) | json_strings,
+                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(json_strings, inner, max_size=4), max_leaves=12)
+
+
+@given(st.dictionaries(json_strings, json_values, max_size=5), st.data())
+@settings(max_examples=400, deadline=None)
+def test_the_duplicate_key_checks_agree_with_the_exact_parser(value, data):
+    # orjson keeps the last of duplicate keys silently; keys_unique (C, and its Python twin) must say
+    # False exactly when the standard library's parser, with its duplicate hook, finds one.
+    import orjson
+
+    from newsclaims.parse import parse_json
+    from newsclaims.validate import python_keys_unique
+
+    text = json.dumps(value, indent=data.draw(st.sampled_from([None, 2])), ensure_ascii=data.draw(st.booleans()))
+    if value and data.draw(st.booleans()):  # the first key again, at the end: the text keeps both
+        text = text[:-1].rstrip() + ", " + json.dumps(data.draw(st.sampled_from(list(value)))) + ": 1}"
+    exact = not parse_json(text, "a.json")[1]
+    parsed = orjson.loads(text)
+    assert python_keys_unique(text.encode(), parsed) == exact
+    if compiled is not None:
+        assert compiled.keys_unique(text.encode(), parsed) == exact
+
+
+def test_the_c_checks_are_built_where_there_is_a_c_compiler():
+    # pip builds src/newsclaims/_fastcheck.c when it finds a compiler, and gives up quietly when not:
+    # this says so when the build failed where it should not have.
+    import shutil
+    import sysconfig
+
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    if shutil.which(compiler) is None:
+        pytest.skip(f"no C compiler ({compiler}): validation runs the Python twins of the C checks")
+    assert compiled is not None, "newsclaims._fastcheck is not built: reinstall with `pip install -e .` and read the compiler's error"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 
-from .parse import shown_path
+from .parse import compiled, shown_path
 from .problems import Problem, problem
 
 AUTHOR_SOURCE = "author"
@@ -135,22 +135,28 @@ def check_content(annotation: dict, path, text: str, text_bytes: bytes) -> list[
 # --- the fast path: a yes/no answer for the common case of a valid file ------------------------------
 # The checks above build a JSON pointer for every span and id they look at. document_ok looks at the
 # same things without building anything, in one pass, so that a valid file costs little; when it says
-# no, the checks above go on to find and describe every problem. (Plain loops: map/itemgetter versions
-# of the same checks were measured slower on Python 3.11.)
+# no, the checks above go on to find and describe every problem. The pass is in C when the package was
+# built with its C speed-ups (_fastcheck.c), else python_spans_and_links_ok below, the reference.
 
 def document_ok(annotation: dict, file_stem: str | None, source_ids: set[str] | None, text: str, text_bytes: bytes) -> bool:
     """True when check_references and check_content would both find nothing, and every offset is an
     int (not 6.0). source_ids None: source links are not checked (as in check_references)."""
+    if annotation["text_sha256"] != hashlib.sha256(text_bytes).hexdigest():
+        return False
+    return spans_and_links_ok(annotation, file_stem, source_ids, text)
+
+
+def python_spans_and_links_ok(annotation: dict, file_stem: str | None, source_ids: set[str] | None, text: str) -> bool:
+    """document_ok without text_sha256. (Plain loops: map/itemgetter versions of the same checks were
+    measured slower on Python 3.11.)"""
     try:
-        return _document_ok(annotation, file_stem, source_ids, text, text_bytes)
+        return _spans_and_links_ok(annotation, file_stem, source_ids, text)
     except TypeError:  # an offset written 6.0, which cannot slice the text
         return False
 
 
-def _document_ok(annotation: dict, file_stem: str | None, source_ids: set[str] | None, text: str, text_bytes: bytes) -> bool:
+def _spans_and_links_ok(annotation: dict, file_stem: str | None, source_ids: set[str] | None, text: str) -> bool:
     if file_stem is not None and file_stem != annotation["doc_id"]:
-        return False
-    if annotation["text_sha256"] != hashlib.sha256(text_bytes).hexdigest():
         return False
     entities = annotation["entities"]
     ids = set()  # every entity, mention and claim id: unique when the set is as long as they are many
@@ -207,3 +213,6 @@ def _document_ok(annotation: dict, file_stem: str | None, source_ids: set[str] |
         if not source_ids.issuperset(used_sources):
             return False
     return True
+
+
+spans_and_links_ok = compiled.spans_and_links_ok if compiled is not None else python_spans_and_links_ok

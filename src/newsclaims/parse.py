@@ -20,6 +20,11 @@ from pathlib import Path
 
 from .problems import Problem, json_pointer, problem
 
+try:  # C versions of two hot yes/no checks (_fastcheck.c), built by pip when it finds a C compiler
+    from . import _fastcheck as compiled
+except ImportError:  # their Python twins run instead: the same answers, slower
+    compiled = None
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10

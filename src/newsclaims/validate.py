@@ -50,14 +50,31 @@ def _count_keys(value) -> int:
     return total
 
 
+def python_keys_unique(data: bytes, value) -> bool:
+    """Whether the JSON text data, which orjson parsed into value, has no duplicate key (orjson keeps
+    the last of duplicate keys silently). The reference for the C version, parse.compiled.keys_unique,
+    which counts the ':' outside strings."""
+    # Files written by json.dumps(indent=2) or orjson (every file of this corpus) serialise back to
+    # their own bytes, which proves there was no duplicate key; others are checked by counting keys.
+    try:
+        if orjson.dumps(value, option=orjson.OPT_INDENT_2) == data.rstrip(b"\n"):
+            return True
+    except TypeError:  # orjson writes at most 254 levels: the exact path reports json-too-deep
+        return False
+    # Once string literals are removed, one ':' is left per key.
+    return _count_keys(value) == parse.STRING_LITERAL_BYTES.sub(b"", data).count(b":")
+
+
+keys_unique = parse.compiled.keys_unique if parse.compiled is not None else python_keys_unique
+
+
 def fast_annotation(data: bytes, schema_dir: Path) -> dict | None:
     """The annotation, when it is certainly well-formed (UTF-8, no BOM, no duplicate key, no NaN or
     lone surrogate) and schema-valid; None sends the file to the exact path, which explains why.
 
     orjson and jsonschema_rs.is_valid are C and Rust, about ten times faster than json.loads with a
     duplicate-key hook and an error iterator: valid files, nearly all of them, take this path. orjson
-    keeps the last of duplicate keys silently, so keys are counted twice: in the parsed tree, and as
-    the ':' left once string literals are removed from the bytes; any difference means the exact path.
+    keeps the last of duplicate keys silently, so keys_unique counts them in the bytes.
     """
     # A value takes at least one byte: only a file longer than the limit can hold too many.
     if data.startswith(b"\xef\xbb\xbf") or (len(data) > parse.MAX_JSON_VALUES and parse.values_estimate(data) > parse.MAX_JSON_VALUES):
@@ -66,16 +83,7 @@ def fast_annotation(data: bytes, schema_dir: Path) -> dict | None:
         value = orjson.loads(data)
     except orjson.JSONDecodeError:
         return None
-    if type(value) is not dict:
-        return None
-    # Files written by json.dumps(indent=2) or orjson (every file of this corpus) serialise back to
-    # their own bytes, which proves there was no duplicate key; others are checked by counting keys.
-    try:
-        canonical = orjson.dumps(value, option=orjson.OPT_INDENT_2) == data.rstrip(b"\n")
-    except TypeError:  # orjson writes at most 254 levels: the exact path reports json-too-deep
-        return None
-    # Once string literals are removed, one ':' is left per key.
-    if not canonical and _count_keys(value) != parse.STRING_LITERAL_BYTES.sub(b"", data).count(b":"):
+    if type(value) is not dict or not keys_unique(data, value):
         return None
     if not schemas.validator(schema_dir, schemas.ANNOTATION).is_valid(value):
         return None
