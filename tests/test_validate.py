@@ -363,7 +363,7 @@ def test_the_duplicate_key_checks_agree_with_the_exact_parser(value, data):
     from newsclaims.validate import python_keys_unique
 
     text = json.dumps(value, indent=data.draw(st.sampled_from([None, 2])), ensure_ascii=data.draw(st.booleans()))
-    if value and data.draw(st.booleans()):  # the first key again, at the end: the text keeps both
+    if value and data.draw(st.booleans()):  # one of its keys again, at the end: the text keeps both
         text = text[:-1].rstrip() + ", " + json.dumps(data.draw(st.sampled_from(list(value)))) + ": 1}"
     exact = not parse_json(text, "a.json")[1]
     parsed = orjson.loads(text)

@@ -4,7 +4,7 @@
        Level 1: the JSON text `data`, which orjson parsed into `value`, has no duplicate key. orjson
        keeps the last of duplicate keys silently, so keys are counted twice: in `value`, and as the
        ':' outside string literals of `data` (one per key in valid JSON). They are equal exactly when
-       no key was dropped. The Python twin is validate.fast_annotation's orjson.dumps comparison.
+       no key was dropped. The Python twin is validate.python_keys_unique.
 
    spans_and_links_ok(annotation, file_stem, source_ids, text)
        Levels 3 and 4 for a schema-valid annotation, except text_sha256 (hashlib does it): the
@@ -289,10 +289,9 @@ static int span_ok(PyObject *span, PyObject *text, Py_ssize_t *start_out, Py_ssi
     return 1;
 }
 
-/* span_ok for the span or None in d[key]. */
-static int nullable_span_ok(PyObject *d, PyObject *key, PyObject *text)
+/* span_ok for a span or None (NULL: the key was missing). */
+static int nullable_span_ok(PyObject *span, PyObject *text)
 {
-    PyObject *span = get(d, key);
     return span == Py_None || (span != NULL && span_ok(span, text, NULL, NULL));
 }
 
@@ -377,8 +376,8 @@ static int annotation_ok(PyObject *annotation, PyObject *file_stem, PyObject *so
         if (attribution == NULL || hedge_cues == NULL || about == NULL || (hedged != Py_True && hedged != Py_False) ||
             source_id == NULL || !PyUnicode_Check(source_id) || mode == NULL || !PyUnicode_Check(mode) || cue == NULL)
             return 0;
-        if (!add_id(ids, claim) || !span_ok(claim, text, NULL, NULL) || !nullable_span_ok(attribution, K_cue, text) ||
-            !nullable_span_ok(attribution, K_source_span, text))
+        if (!add_id(ids, claim) || !span_ok(claim, text, NULL, NULL) || !nullable_span_ok(cue, text) ||
+            !nullable_span_ok(get(attribution, K_source_span), text))
             return 0;
         for (Py_ssize_t h = 0; h < PyList_GET_SIZE(hedge_cues); h++)
             if (!span_ok(PyList_GET_ITEM(hedge_cues, h), text, NULL, NULL))
