@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import orjson
@@ -15,6 +16,7 @@ import pytest
 
 from conftest import REPO, copy_project
 from newsclaims import build as build_module
+from newsclaims import pipeline
 from newsclaims.cli import main
 from newsclaims.corpus import Layout
 from newsclaims.features import config_features
@@ -320,3 +322,99 @@ def test_parallel_sharded_builds_are_deterministic_and_load(tmp_path, capsys):
             assert seen["rows"] == manifest["rows"][config][split]
             assert seen["span_errors"] == []
     assert sum(manifest["rows"]["documents"].values()) == 300
+
+
+def test_workers_find_a_story_straddling_splits_as_the_whole_corpus_check_does(tmp_path, capsys):
+    # The build compares each document's split with its hash in the workers, batch by batch, and
+    # describes a stale story after its pass; `check_assignment` does it all at once. Two members of
+    # one story, in two different batches, recorded in two splits.
+    from newsclaims.splits import check_assignment
+    from newsclaims.validate import corpus_inventory
+
+    root = copy_project(REPO, tmp_path / "project")
+    for i in range(299):
+        add_copy_of_seed(root, f"copy-{i:03d}", story_id="shared-story" if i in (0, 280) else None)
+    assert main(["--root", str(root), "split"]) == 0
+    splits_path = root / "corpus" / "splits.json"
+    recorded = json.loads(splits_path.read_text(encoding="utf-8"))
+    recorded["documents"]["copy-000"], recorded["documents"]["copy-280"] = "train", "test"
+    splits_path.write_text(json.dumps(recorded, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    capsys.readouterr()
+
+    code = main(["--root", str(root), "build", "--out", str(tmp_path / "data"), "--workers", "2"])
+    output = capsys.readouterr().out
+    assert code == 1 and not (tmp_path / "data").exists()
+    stale = "copy-280" if "at /documents/copy-280" in output else "copy-000"  # the one not in the story's hash split
+    line = next(number for number, text in enumerate(splits_path.read_text(encoding="utf-8").splitlines(), 1)
+                if text.startswith(f'    "{stale}": '))
+    assert f"corpus/splits.json:{line}:5: split-stale" in output, output
+    assert "story 'shared-story' would straddle splits (copy-000 in train; copy-280 in test)" in output
+    assert output.count("split-stale") == 1, output
+
+    layout = Layout(root)
+    groups = {"copy-000": "shared-story", "copy-280": "shared-story"}
+    _, problems = check_assignment(layout, list(corpus_inventory(layout).doc_ids), groups=groups)
+    assert [(p.code, p.message, p.line) for p in problems] == [("split-stale", problems[0].message, line)]
+    assert problems[0].message in output
+
+
+@pytest.mark.skipif(not pipeline._CAN_PREFETCH, reason="no RWF_NOWAIT or posix_fadvise on this system")
+def test_a_batch_is_read_ahead_only_when_its_files_are_not_in_memory(tmp_path):
+    documents, annotations = tmp_path / "documents", tmp_path / "annotations"
+    documents.mkdir()
+    annotations.mkdir()
+    batch = [(f"doc-{i}", True, True, "train") for i in range(3)] + [("doc-gone", True, True, "train")]
+    for doc_id, *_ in batch[:3]:
+        for path in (documents / f"{doc_id}.txt", annotations / f"{doc_id}.json"):
+            path.write_bytes(b"x" * 20000)
+    context = pipeline.StageContext(str(tmp_path), str(documents), str(annotations), {})
+    paths = pipeline._batch_paths(context, batch)
+    assert len(paths) == 8 and all(p.startswith(str(tmp_path)) for p in paths)
+    for path in paths[:6]:
+        Path(path).read_bytes()  # now in the page cache
+    assert pipeline.in_page_cache(paths), "a missing file is left to the worker"
+    assert pipeline.prefetch(context, batch) is False
+
+    for path in paths[:6]:  # written back, then dropped from the page cache
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+    if pipeline.in_page_cache(paths[:1]):
+        pytest.skip("this file system keeps the pages (tmpfs): nothing to read ahead")
+    assert pipeline.prefetch(context, batch) is True
+    # Watched with mincore: a probe read would start the reads itself (the kernel reads ahead for it).
+    deadline = time.monotonic() + 10
+    while not all(resident_pages(path) for path in paths[2:6]) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert all(resident_pages(path) == [True] * 5 for path in paths[2:6]), "the hinted files were read into memory"
+
+
+def resident_pages(path: str) -> list[bool]:
+    """Which pages of a file are in the page cache: mincore over a mapping that is never touched."""
+    import ctypes
+    import mmap
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mmap.restype = ctypes.c_void_p
+    libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+    libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    libc.mincore.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p]
+    size = os.path.getsize(path)
+    pages = (size + mmap.PAGESIZE - 1) // mmap.PAGESIZE
+    vector = (ctypes.c_ubyte * pages)()
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        address = libc.mmap(None, size, mmap.PROT_READ, mmap.MAP_SHARED, fd, 0)
+        if address in (None, ctypes.c_void_p(-1).value):
+            raise OSError(ctypes.get_errno(), "mmap")
+        try:
+            if libc.mincore(address, size, vector) != 0:
+                raise OSError(ctypes.get_errno(), "mincore")
+        finally:
+            libc.munmap(address, size)
+    finally:
+        os.close(fd)
+    return [bool(byte & 1) for byte in vector]

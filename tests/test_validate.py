@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from invalid_fixtures import FIXTURES
 from newsclaims.catalogue import render_error_catalogue
 from newsclaims.cli import main
-from newsclaims.corpus import DOC_ID, doc_id_names
+from newsclaims.corpus import DOC_ID, DocIds, doc_id_names
 from newsclaims.parse import compiled
 from newsclaims.problems import BUILD, CATALOGUE, LEVEL_NAMES
 
@@ -243,6 +243,16 @@ def test_the_listing_regex_finds_exactly_the_names_doc_id_accepts(names):
     names = [name for name in names if "/" not in name] + ["con.json", "nul.json", "com10.json", "a" * 81 + ".json", "a" * 82 + ".json"]
     expected = [name[:-5] for name in names if name.endswith(".json") and DOC_ID.match(name[:-5])]
     assert doc_id_names(".json").findall("/".join(names)) == expected
+
+
+@given(st.sets(st.from_regex(r"[a-z0-9][a-z0-9-]{2,12}", fullmatch=True), max_size=20))
+@settings(max_examples=200, deadline=None)
+def test_the_joined_listing_gives_back_the_sorted_doc_ids(doc_ids):
+    # The listing keeps its doc_ids in one string (a byte or two a document, not a str object each).
+    listed = DocIds(doc_ids)
+    assert list(listed) == sorted(doc_ids) and len(listed) == len(doc_ids)
+    assert list(listed) == list(listed), "it can be iterated again"
+    assert listed == DocIds(reversed(sorted(doc_ids))) and (listed == DocIds(list(doc_ids)[1:])) == (len(doc_ids) == 0)
 
 
 # Characters that make NFC depend on context: combining marks in and out of canonical order, marks

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import itertools
 import os
 from contextlib import contextmanager
 import re
@@ -131,23 +132,27 @@ class Written:
     problems: list[Problem] = field(default_factory=list)
     files_checked: int = 0
     stories: dict[str, str] = field(default_factory=dict)  # valid doc_id -> story_id, for documents in a story
+    stale: dict[str, tuple[str, str]] = field(default_factory=dict)  # doc_id -> (its split, its group's hash)
     writers: dict[tuple[str, str], ShardWriter] = field(default_factory=dict)
     statistics: Counter = field(default_factory=Counter)
 
 
-def write_documents(layout: Layout, inventory, recorded_splits: dict[str, str], target: Path, workers: int | None,
+def write_documents(layout: Layout, inventory, listed: splits.ListedAssignment | None, target: Path, workers: int | None,
                     shard_bytes: int, progress: bool | None, engine: str = "local") -> Written:
     """Validate and convert every document, streaming its rows into the Parquet writers under `target`.
     Once a problem is found nothing more is written (the build will be refused) but checking goes
-    on, so that every problem is reported in one run."""
+    on, so that every problem is reported in one run. `listed`: each document's split (None: no
+    valid splits.json, nothing is converted)."""
     report = inventory.report
     settings = report.settings
     sources = {source["id"]: source for source in report.sources}
     features = config_features(layout.schema_dir)
     version_of_schema = schema_version(layout.schema_dir)
-    context = StageContext(str(layout.schema_dir), str(layout.documents_dir), str(layout.annotations_dir), sources)
+    context = StageContext(str(layout.schema_dir), str(layout.documents_dir), str(layout.annotations_dir), sources,
+                           split_hashes=listed.hashes if listed is not None else None)
     # Made as batches are handed out: a list of a million 4-tuples would be 80 MB held for the whole pass.
-    items = ((doc_id, has_text, has_annotation, recorded_splits.get(doc_id)) for doc_id, has_text, has_annotation in inventory.items())
+    split_of_each = listed.splits() if listed is not None else itertools.repeat(None)
+    items = ((doc_id, has_text, has_annotation, split) for (doc_id, has_text, has_annotation), split in zip(inventory.items(), split_of_each))
     if engine == "ray":
         from .engine_ray import run_ray
         results = run_ray(context, list(items), workers=workers)
@@ -158,6 +163,7 @@ def write_documents(layout: Layout, inventory, recorded_splits: dict[str, str], 
         written.problems += result.problems
         written.files_checked += result.files_checked
         written.stories.update(result.stories)
+        written.stale.update(result.stale)
         if written.problems:
             continue
         written.statistics.update(result.statistics)
@@ -285,21 +291,26 @@ def _build_locked(layout: Layout, data_dir: Path, workers, shard_bytes: int, pro
         result.problems = report.problems
         return result
     recorded, split_problems = splits.read_splits(layout.splits_path, layout.schema_dir)
-    recorded_splits = recorded["documents"] if recorded is not None else {}
+    listed = None
+    if recorded is not None:
+        listed = splits.listed_assignment(recorded["documents"], inventory.doc_ids, report.settings, recorded["salt"],
+                                          recorded["ratios"], shown_path(layout.splits_path))
+        del recorded  # a million documents: its map is some 150 MB; `listed` holds a byte each
     target = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=data_dir.parent))
     try:
-        doc_ids = inventory.doc_ids  # what the split check needs of the listing
-        written = write_documents(layout, inventory, recorded_splits, target, workers, shard_bytes, progress, engine)
-        del inventory, recorded_splits
+        written = write_documents(layout, inventory, listed, target, workers, shard_bytes, progress, engine)
         result.files_checked = written.files_checked
         if written.problems:
             result.problems = written.problems
             return result
-        if recorded is None:
+        if listed is None:
             result.problems = split_problems
             return result
-        # No problem: every listed document is valid. Documents in no story are groups of their own.
-        _, problems = splits.check_assignment(layout, doc_ids, layout.splits_path, groups=written.stories, recorded=recorded)
+        # No problem: every listed document is valid. The workers compared each split with its hash.
+        problems = list(listed.problems)
+        if written.stale:
+            problems += splits.stale_problems(layout.splits_path, layout.schema_dir, inventory.doc_ids, written.stories, written.stale)
+        problems = splits.located(problems, layout.splits_path)
         problems += check_changelog(layout, report.settings["dataset"]["version"])
         if problems:
             result.problems = problems

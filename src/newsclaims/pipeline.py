@@ -15,7 +15,7 @@ import os
 import sys
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .parse import may_compose_backward
 from .problems import Problem, problem
+from .splits import stale_split
 from .validate import Document, check_annotation, check_text, shown_path
 
 # The text check's table (14 ms) is built here, at import: the fork server imports this module
@@ -45,6 +46,8 @@ class StageContext:
     sources: dict[str, dict] | None  # id -> source record; None when sources.json is invalid
     convert: bool = True  # False: validate only
     keep_documents: bool = False  # return each valid document (text and annotation) too
+    # (salt, ratios): compare each document's split with its group's hash (splits.stale_split)
+    split_hashes: tuple[str, dict[str, float]] | None = None
 
 
 @dataclass
@@ -52,6 +55,7 @@ class BatchResult:
     problems: list[Problem] = field(default_factory=list)
     files_checked: int = 0
     stories: dict[str, str] = field(default_factory=dict)  # valid doc_id -> story_id, for documents in a story
+    stale: dict[str, tuple[str, str]] = field(default_factory=dict)  # doc_id -> (its split, its group's hash)
     # (config, split) -> the rows as an Arrow IPC stream (see `record_batch`): three times cheaper to
     # send between processes than a pickled RecordBatch, and the same buffer layout whichever engine
     # or process made it (Arrow byte counts decide row groups and shards, so they must not vary).
@@ -110,8 +114,13 @@ def _process_batch(context: StageContext, items: list[tuple[str, bool, bool, str
         if annotation is None or text_of.get(doc_id) is None or text_of[doc_id][0] is None:
             continue
         text = text_of[doc_id][0]
-        if annotation["metadata"]["story_id"]:  # the others are groups of their own (splits.group_key)
-            result.stories[doc_id] = annotation["metadata"]["story_id"]
+        story_id = annotation["metadata"]["story_id"]
+        if story_id:  # the others are groups of their own (splits.group_key)
+            result.stories[doc_id] = story_id
+        if split is not None and context.split_hashes is not None:
+            hashed = stale_split(context.split_hashes, doc_id, story_id, split)
+            if hashed is not None:
+                result.stale[doc_id] = (split, hashed)
         if context.keep_documents:
             result.documents.append(Document(doc_id, text, annotation))
         if context.convert and split is not None and context.sources is not None:
@@ -198,6 +207,69 @@ def start_workers_early(folder: Path, workers: int | None) -> None:
     multiprocessing.forkserver.ensure_running()
 
 
+# --- reading ahead: files on disk are read by many requests at once, not one per worker ---------
+
+# A batch's files are hinted to the kernel only when some of its first files are not in memory:
+# with a warm page cache the hints would cost three system calls a file and read nothing.
+PREFETCH_PROBE_DOCUMENTS = 2
+PREFETCH_THREADS = 4  # batches hinted at once: their files' inodes are read by as many requests
+_CAN_PREFETCH = hasattr(os, "posix_fadvise") and hasattr(os, "RWF_NOWAIT") and hasattr(os, "preadv")
+
+
+def _batch_paths(context: StageContext, batch: list) -> list[str]:
+    paths = []
+    for doc_id, has_text, has_annotation, _ in batch:
+        if has_text:
+            paths.append(f"{context.documents_dir}{os.sep}{doc_id}.txt")
+        if has_annotation:
+            paths.append(f"{context.annotations_dir}{os.sep}{doc_id}.json")
+    return paths
+
+
+def _opened(paths: list[str]) -> Iterator[int]:
+    """A descriptor of each file, closed once used; a file that cannot be opened is left to the
+    worker to report."""
+    for path in paths:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            yield fd
+        finally:
+            os.close(fd)
+
+
+def in_page_cache(paths: list[str]) -> bool:
+    """Whether the first page of every file is in memory: a read of one byte that may not wait for
+    the disk (RWF_NOWAIT) succeeds."""
+    probe = bytearray(1)
+    for fd in _opened(paths):
+        try:
+            os.preadv(fd, [probe], 0, os.RWF_NOWAIT)
+        except OSError:  # BlockingIOError: not in memory; others: RWF_NOWAIT unsupported here
+            return False
+    return True
+
+
+def hint_reads(paths: list[str]) -> None:
+    """Ask the kernel to read the files into the page cache: POSIX_FADV_WILLNEED starts the reads
+    and returns, so the disk gets many requests at once instead of one per worker."""
+    for fd in _opened(paths):
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+
+
+def prefetch(context: StageContext, batch: list) -> bool:
+    """Read ahead the files of a batch that is waiting for a worker, unless its first files are in
+    memory already (then so, most likely, is the rest). Runs in a thread of the main process. On
+    this machine's disk, with a cold cache, one file read at a time gave 2,500 files/s and eight at
+    once 11,500. True when the batch was hinted."""
+    if in_page_cache(_batch_paths(context, batch[:PREFETCH_PROBE_DOCUMENTS])):
+        return False
+    hint_reads(_batch_paths(context, batch))
+    return True
+
+
 def batched(items: Iterable, size: int = BATCH_DOCUMENTS) -> Iterator[list]:
     """Lists of `size` items (the last one shorter), taken from `items` only as they are needed."""
     iterator = iter(items)
@@ -224,21 +296,33 @@ def run_local(context: StageContext, items: Iterable, workers: int | None = None
                 bar.update(len(batch))
                 yield result
             return
+        # Threads: the hints wait on the disk (opening a file reads its inode), not on Python.
+        reader = ThreadPoolExecutor(max_workers=PREFETCH_THREADS, thread_name_prefix="newsclaims-prefetch") if _CAN_PREFETCH else None
         with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_init_worker, initargs=(context,)) as pool:
             pending: deque = deque()
             queue = iter(batches)
-            for batch in queue:
+
+            def submit(batch: list) -> None:
+                if reader is not None:
+                    reader.submit(prefetch, context, batch)
                 pending.append((len(batch), pool.submit(_run_in_worker, batch)))
-                if len(pending) >= 2 * workers:
-                    break
-            while pending:
-                size, future = pending.popleft()
-                result = future.result()
-                next_batch = next(queue, None)
-                if next_batch is not None:
-                    pending.append((len(next_batch), pool.submit(_run_in_worker, next_batch)))
-                bar.update(size)
-                yield result
+
+            try:
+                for batch in queue:
+                    submit(batch)
+                    if len(pending) >= 2 * workers:
+                        break
+                while pending:
+                    size, future = pending.popleft()
+                    result = future.result()
+                    next_batch = next(queue, None)
+                    if next_batch is not None:
+                        submit(next_batch)
+                    bar.update(size)
+                    yield result
+            finally:
+                if reader is not None:
+                    reader.shutdown(wait=True, cancel_futures=True)
     finally:
         bar.close()
 

@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import lru_cache
@@ -239,16 +240,17 @@ def reconcile(groups: dict[str, str], salt: str, ratios: dict[str, float], recor
         return result
 
     assignment = {doc_id: old.get(doc_id, split) for doc_id, split in fresh.items()}
-    result.problems += _stale_problems(groups, assignment, fresh, would_move, shown)
+    result.problems += _stale_problems(groups, assignment, would_move, shown)
     if not result.problems:
         result.assignment = assignment
     return result
 
 
-def _stale_problems(groups: dict[str, str], assignment: dict[str, str], fresh: dict[str, str],
-                    stale: dict[str, tuple[str, str]], shown: str) -> list[Problem]:
+def _stale_problems(groups: dict[str, str], assignment: dict[str, str], stale: dict[str, tuple[str, str]],
+                    shown: str) -> list[Problem]:
     """One problem per group whose kept assignment is not its hash: it straddles splits, or sits in the
-    wrong one (its story_id changed, or the file was edited) and the next document of its story would."""
+    wrong one (its story_id changed, or the file was edited) and the next document of its story would.
+    stale: doc_id -> (kept split, hashed split)."""
     members: dict[str, list[str]] = {}
     for doc_id in assignment:
         members.setdefault(groups.get(doc_id, doc_id), []).append(doc_id)
@@ -259,11 +261,12 @@ def _stale_problems(groups: dict[str, str], assignment: dict[str, str], fresh: d
             by_split.setdefault(assignment[doc_id], []).append(doc_id)
         where = "; ".join(f"{', '.join(by_split[name])} in {name}" for name in SPLIT_NAMES if name in by_split)
         first_stale = min(doc_id for doc_id in members[key] if doc_id in stale)
+        hashed = stale[first_stale][1]
         group = f"story {key!r}" if any(key != doc_id for doc_id in members[key]) else f"document {key!r}"
         if len(by_split) > 1:
-            message = f"{group} would straddle splits ({where}); its hash puts it in {fresh[first_stale]}"
+            message = f"{group} would straddle splits ({where}); its hash puts it in {hashed}"
         else:
-            message = (f"{group} is in {assignment[first_stale]} but its hash puts it in {fresh[first_stale]} "
+            message = (f"{group} is in {assignment[first_stale]} but its hash puts it in {hashed} "
                        f"(a story_id changed, or splits.json was edited)")
         problems.append(problem("split-stale", shown, message, pointer=json_pointer(["documents", first_stale]),
                                 hint=HINT_RESHUFFLE_STALE))
@@ -355,19 +358,95 @@ def run_split(layout: Layout, reshuffle: bool = False, dry_run: bool = False, ou
 
 # --- for the build --------------------------------------------------------------------------------
 
+NO_SPLIT = 255  # the code of a listed document that splits.json does not name
+
+
+@dataclass
+class ListedAssignment:
+    """corpus/splits.json against the listed documents, in the listing's order: the build's view.
+
+    One byte a document instead of splits.json's map (a million documents: 1 MB instead of 150 MB).
+    `problems` (documents without a split, splits of documents gone, [splits] settings changed) point
+    into splits.json and are located by `located`. `hashes` is (salt, ratios) when every document's
+    split is to be compared with its group's hash (`stale_split`), None when the settings changed
+    (then no document's hash is meant to agree) or documents have no split (the check waits for them).
+    """
+
+    codes: bytearray
+    problems: list[Problem]
+    hashes: tuple[str, dict[str, float]] | None
+
+    def splits(self) -> Iterator[str | None]:
+        """The split of each listed document, in listing order (None: it has none)."""
+        names = SPLIT_NAMES
+        return (names[code] if code != NO_SPLIT else None for code in self.codes)
+
+
+def listed_assignment(documents: dict[str, str], doc_ids, settings: dict, recorded_salt: str,
+                      recorded_ratios: dict[str, float], shown: str) -> ListedAssignment:
+    """splits.json's map (`documents`, with its recorded salt and ratios) against the listed doc_ids
+    (a collection without repeats) and corpus.toml's settings."""
+    code_of = {name: code for code, name in enumerate(SPLIT_NAMES)}
+    codes, missing = bytearray(), []
+    for doc_id in doc_ids:
+        split = documents.get(doc_id)
+        if split is None:
+            missing.append(doc_id)
+            codes.append(NO_SPLIT)
+        else:
+            codes.append(code_of[split])
+    # The other documents all have a split: splits.json names no more when the counts agree.
+    extra = [] if len(documents) == len(codes) - len(missing) else sorted(set(documents).difference(doc_ids))
+    problems = [problem("split-unassigned", shown, f"document {doc_id!r} has no split", pointer=json_pointer(["documents", doc_id]))
+                for doc_id in sorted(missing)]
+    problems += [problem("split-stale", shown, f"document {doc_id!r} has a split but is no longer in the corpus",
+                         pointer=json_pointer(["documents", doc_id]), hint=HINT_SPLIT) for doc_id in extra]
+    salt, ratios = settings["splits"]["salt"], settings["splits"]["ratios"]
+    recorded = {"salt": recorded_salt, "ratios": recorded_ratios}
+    _, settings_change = _describe_settings_change(recorded, salt, ratios)
+    if settings_change:
+        problems.append(problem("split-stale", shown, f"splits.json was computed with other [splits] settings than corpus.toml's: {settings_change}",
+                                pointer="/salt" if recorded_salt != salt else "/ratios", hint=HINT_RESHUFFLE))
+    hashes = (salt, dict(ratios)) if not settings_change and not missing else None
+    return ListedAssignment(codes, problems, hashes)
+
+
+def stale_split(hashes: tuple[str, dict[str, float]], doc_id: str, story_id: str | None, split: str) -> str | None:
+    """The split a document's group hashes to, when it is not `split` (the recorded one); else None.
+    Per document, so that the build's workers check it as they read each annotation."""
+    salt, ratios = hashes
+    fresh = split_of(salt, group_key(doc_id, story_id), ratios)
+    return fresh if fresh != split else None
+
+
+def stale_problems(splits_path: Path, schema_dir: Path, doc_ids, groups: dict[str, str],
+                   stale: dict[str, tuple[str, str]]) -> list[Problem]:
+    """The problems of documents whose recorded split is not their group's hash (doc_id -> (recorded,
+    hashed)), described with every member of their groups: splits.json is read again for that (this
+    is the rare path, and the build no longer holds its map). groups: doc_id -> story_id of the
+    documents in a story."""
+    documents = read_splits(splits_path, schema_dir)[0]["documents"]
+    assignment = {doc_id: documents[doc_id] for doc_id in sorted(doc_ids)}
+    return _stale_problems(groups, assignment, stale, shown_path(splits_path))
+
+
+def located(problems: list[Problem], splits_path: Path) -> list[Problem]:
+    """Problems pointing into splits.json, with their line and column."""
+    return _add_locations(problems, splits_path.read_text(encoding="utf-8")) if problems else problems
+
+
 def check_assignment(layout: Layout, doc_ids, splits_path: Path | None = None,
                      groups: dict[str, str] | None = None, recorded: dict | None = None) -> tuple[dict[str, str] | None, list[Problem]]:
-    """The committed assignment, checked against the corpus the build is about to use.
+    """The committed assignment, checked against the listed documents, all at once (the build does the
+    same in steps: `listed_assignment` before its pass, `stale_split` in its workers).
 
     Every document must have a split, splits.json must name no other document, and the salt and ratios
     it records must be corpus.toml's. With groups (doc_id -> group key; a document it does not name is
-    a group of its own, so the build passes its story members only) the assignment must also be each
-    group's hash, so that no story straddles splits. doc_ids: a collection without repeats (a list
-    will do). `recorded`: splits.json as read_splits returned it, when the caller has it already (at a
-    million documents, each copy is some 150 MB). Returns (doc_id -> split, or None; problems).
+    a group of its own) the assignment must also be each group's hash, so that no story straddles
+    splits. doc_ids: a collection without repeats (a list will do). `recorded`: splits.json as
+    read_splits returned it, when the caller has it already. Returns (doc_id -> split, or None; problems).
     """
     splits_path = Path(splits_path) if splits_path is not None else layout.splits_path
-    shown = shown_path(splits_path)
     if recorded is None:
         recorded, problems = read_splits(splits_path, layout.schema_dir)
         if recorded is None:
@@ -375,44 +454,19 @@ def check_assignment(layout: Layout, doc_ids, splits_path: Path | None = None,
     settings, problems = check_settings(layout.settings_path, layout.schema_dir)
     if settings is None:
         return None, problems
-
     documents = recorded["documents"]
-    missing = sorted(doc_id for doc_id in doc_ids if doc_id not in documents)
-    # The other documents all have a split: splits.json names no more when the counts agree.
-    extra = [] if len(documents) == len(doc_ids) - len(missing) else sorted(set(documents).difference(doc_ids))
-    for doc_id in missing:
-        problems.append(problem("split-unassigned", shown, f"document {doc_id!r} has no split", pointer=json_pointer(["documents", doc_id])))
-    for doc_id in extra:
-        problems.append(problem("split-stale", shown, f"document {doc_id!r} has a split but is no longer in the corpus",
-                                pointer=json_pointer(["documents", doc_id]), hint=HINT_SPLIT))
-    salt, ratios = settings["splits"]["salt"], settings["splits"]["ratios"]
-    _, settings_change = _describe_settings_change(recorded, salt, ratios)
-    if settings_change:
-        problems.append(problem("split-stale", shown, f"splits.json was computed with other [splits] settings than corpus.toml's: {settings_change}",
-                                pointer="/salt" if recorded["salt"] != salt else "/ratios", hint=HINT_RESHUFFLE))
-    elif groups is not None and not missing:
-        # Only the stale documents are collected: the full maps are built just to describe them. A
-        # story's split is computed once; a document of its own is hashed without being remembered.
-        split_of_story: dict[str, str] = {}
-
-        def fresh_split(doc_id: str) -> str:
-            story = groups.get(doc_id)
-            if story is None:
-                return split_of(salt, doc_id, ratios)
-            if story not in split_of_story:
-                split_of_story[story] = split_of(salt, story, ratios)
-            return split_of_story[story]
-
+    listed = listed_assignment(documents, doc_ids, settings, recorded["salt"], recorded["ratios"], shown_path(splits_path))
+    problems = listed.problems
+    if listed.hashes is not None and groups is not None:
         stale = {}
         for doc_id in doc_ids:
-            split = fresh_split(doc_id)
-            if documents[doc_id] != split:
-                stale[doc_id] = (documents[doc_id], split)
+            fresh = stale_split(listed.hashes, doc_id, groups.get(doc_id), documents[doc_id])
+            if fresh is not None:
+                stale[doc_id] = (documents[doc_id], fresh)
         if stale:
             assignment = {doc_id: documents[doc_id] for doc_id in sorted(doc_ids)}
-            fresh = {doc_id: fresh_split(doc_id) for doc_id in assignment}
-            problems += _stale_problems(groups, assignment, fresh, stale, shown)
+            problems += _stale_problems(groups, assignment, stale, shown_path(splits_path))
     if problems:
-        return None, _add_locations(problems, splits_path.read_text(encoding="utf-8"))
+        return None, located(problems, splits_path)
     # Every document has a split and splits.json names no other: its map is the assignment.
     return documents, []

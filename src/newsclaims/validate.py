@@ -14,7 +14,7 @@ from pathlib import Path
 import orjson
 
 from . import checks, parse, schemas
-from .corpus import DOC_ID, Layout, doc_id_names
+from .corpus import DOC_ID, DocIds, Layout, doc_id_names
 from .parse import shown_path
 from .problems import Problem, problem
 
@@ -226,7 +226,7 @@ def check_settings(path: Path, schema_dir: Path) -> tuple[dict | None, list[Prob
     return (settings if not problems else None), problems
 
 
-def _corpus_files(folder: Path, suffix: str, corpus_dir: Path) -> tuple[set[str], list[Problem]]:
+def _corpus_files(folder: Path, suffix: str, corpus_dir: Path) -> tuple[DocIds, list[Problem]]:
     """The doc_ids that have a file in one corpus folder; anything else there is an unexpected file.
 
     This runs over every file of the corpus before any is read, so it stays cheap: os.scandir answers
@@ -234,10 +234,10 @@ def _corpus_files(folder: Path, suffix: str, corpus_dir: Path) -> tuple[set[str]
     files named <doc_id><suffix> is sorted out by one regex over the joined names, and paths stay
     strings (a Path per file cost 3 s of 3.3 s at 100,000 documents)."""
     if not folder.is_dir():
-        return set(), []
+        return DocIds(), []
     linked = _outside(folder, corpus_dir)
     if linked is not None:
-        return set(), [linked]
+        return DocIds(), [linked]
     # Names only: a DirEntry holds its name and its full path (a million files: some 250 MB).
     regular, others = [], []
     with os.scandir(folder) as listing:
@@ -246,9 +246,14 @@ def _corpus_files(folder: Path, suffix: str, corpus_dir: Path) -> tuple[set[str]
                 regular.append(entry.name)
             else:  # a link, a folder or a special file: looked at below
                 others.append(entry)
-    found = set(doc_id_names(suffix).findall("/".join(regular)))
-    if len(found) == len(regular) and not others:  # only regular files <doc_id><suffix>: the common case
-        return found, []
+    # The names joined take a quarter of the memory of a million str objects: free those first.
+    joined, count = "/".join(regular), len(regular)
+    del regular
+    found = doc_id_names(suffix).findall(joined)
+    if len(found) == count and not others:  # only regular files <doc_id><suffix>: the common case
+        return DocIds(found), []
+    found = set(found)
+    regular = joined.split("/") if count else []
     cut = len(suffix)
     odd = [(name, None) for name in regular if not (name.endswith(suffix) and name[:-cut] in found)]
     problems = []
@@ -269,7 +274,7 @@ def _corpus_files(folder: Path, suffix: str, corpus_dir: Path) -> tuple[set[str]
                                     hint=f"Name the file <doc_id>{suffix}, doc_id from a-z, 0-9 and '-' (3-81 characters)."))
         else:  # a link inside the corpus to a regular file
             found.add(stem)
-    return found, problems
+    return DocIds(found), problems
 
 
 @dataclass
@@ -277,7 +282,7 @@ class Inventory:
     """The corpus-wide part of validation: settings, sources, and which documents have which files."""
 
     report: Report
-    doc_ids: list[str] = field(default_factory=list)  # every doc_id with a text or an annotation, sorted
+    doc_ids: DocIds = field(default_factory=DocIds)  # every doc_id with a text or an annotation, sorted
     # The few documents with one file only (a list of a million (doc_id, True, True) would be 70 MB).
     without_annotation: set[str] = field(default_factory=set)
     without_text: set[str] = field(default_factory=set)
@@ -304,8 +309,9 @@ def corpus_inventory(layout: Layout) -> Inventory:
     annotations, problems = _corpus_files(layout.annotations_dir, ".json", layout.corpus_dir)
     report.problems += problems
     if texts == annotations:  # every text has its annotation: the common case
-        return Inventory(report, sorted(texts))
-    return Inventory(report, sorted(texts | annotations), without_annotation=texts - annotations, without_text=annotations - texts)
+        return Inventory(report, texts)
+    texts, annotations = set(texts), set(annotations)
+    return Inventory(report, DocIds(texts | annotations), without_annotation=texts - annotations, without_text=annotations - texts)
 
 
 def validate_corpus(layout: Layout, workers: int | None = None, keep_documents: bool = True, progress: bool | None = None) -> Report:
