@@ -387,7 +387,7 @@ def test_a_batch_is_read_ahead_only_when_its_files_are_not_in_memory(tmp_path):
     assert pipeline.prefetch(context, batch) is True
     # Watched with mincore: a probe read would start the reads itself (the kernel reads ahead for it).
     deadline = time.monotonic() + 10
-    while not all(resident_pages(path) for path in paths[2:6]) and time.monotonic() < deadline:
+    while not all(all(resident_pages(path)) for path in paths[2:6]) and time.monotonic() < deadline:
         time.sleep(0.01)
     assert all(resident_pages(path) == [True] * 5 for path in paths[2:6]), "the hinted files were read into memory"
 
