@@ -270,6 +270,13 @@ def prefetch(context: StageContext, batch: list) -> bool:
     return True
 
 
+def _prefetch_unless_done(future, context: StageContext, batch: list) -> None:
+    # Should the hints fall behind the workers (a slow file system), batches already checked are
+    # skipped, so the backlog drains instead of growing.
+    if not future.done():
+        prefetch(context, batch)
+
+
 def batched(items: Iterable, size: int = BATCH_DOCUMENTS) -> Iterator[list]:
     """Lists of `size` items (the last one shorter), taken from `items` only as they are needed."""
     iterator = iter(items)
@@ -303,9 +310,10 @@ def run_local(context: StageContext, items: Iterable, workers: int | None = None
             queue = iter(batches)
 
             def submit(batch: list) -> None:
+                future = pool.submit(_run_in_worker, batch)
+                pending.append((len(batch), future))
                 if reader is not None:
-                    reader.submit(prefetch, context, batch)
-                pending.append((len(batch), pool.submit(_run_in_worker, batch)))
+                    reader.submit(_prefetch_unless_done, future, context, batch)
 
             try:
                 for batch in queue:

@@ -426,8 +426,7 @@ def stale_problems(splits_path: Path, schema_dir: Path, doc_ids, groups: dict[st
     is the rare path, and the build no longer holds its map). groups: doc_id -> story_id of the
     documents in a story."""
     documents = read_splits(splits_path, schema_dir)[0]["documents"]
-    assignment = {doc_id: documents[doc_id] for doc_id in sorted(doc_ids)}
-    return _stale_problems(groups, assignment, stale, shown_path(splits_path))
+    return _stale_problems(groups, {doc_id: documents[doc_id] for doc_id in sorted(doc_ids)}, stale, shown_path(splits_path))
 
 
 def located(problems: list[Problem], splits_path: Path) -> list[Problem]:
@@ -464,8 +463,7 @@ def check_assignment(layout: Layout, doc_ids, splits_path: Path | None = None,
             if fresh is not None:
                 stale[doc_id] = (documents[doc_id], fresh)
         if stale:
-            assignment = {doc_id: documents[doc_id] for doc_id in sorted(doc_ids)}
-            problems += _stale_problems(groups, assignment, stale, shown_path(splits_path))
+            problems += _stale_problems(groups, {doc_id: documents[doc_id] for doc_id in sorted(doc_ids)}, stale, shown_path(splits_path))
     if problems:
         return None, located(problems, splits_path)
     # Every document has a split and splits.json names no other: its map is the assignment.
