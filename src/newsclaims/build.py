@@ -293,8 +293,7 @@ def _build_locked(layout: Layout, data_dir: Path, workers, shard_bytes: int, pro
     recorded, split_problems = splits.read_splits(layout.splits_path, layout.schema_dir)
     listed = None
     if recorded is not None:
-        listed = splits.listed_assignment(recorded["documents"], inventory.doc_ids, report.settings, recorded["salt"],
-                                          recorded["ratios"], shown_path(layout.splits_path))
+        listed = splits.listed_assignment(recorded, inventory.doc_ids, report.settings, shown_path(layout.splits_path))
         del recorded  # a million documents: its map is some 150 MB; `listed` holds a byte each
     target = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=data_dir.parent))
     try:

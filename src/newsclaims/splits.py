@@ -382,10 +382,10 @@ class ListedAssignment:
         return (names[code] if code != NO_SPLIT else None for code in self.codes)
 
 
-def listed_assignment(documents: dict[str, str], doc_ids, settings: dict, recorded_salt: str,
-                      recorded_ratios: dict[str, float], shown: str) -> ListedAssignment:
-    """splits.json's map (`documents`, with its recorded salt and ratios) against the listed doc_ids
-    (a collection without repeats) and corpus.toml's settings."""
+def listed_assignment(recorded: dict, doc_ids, settings: dict, shown: str) -> ListedAssignment:
+    """splits.json as read_splits returned it, against the listed doc_ids (a collection without
+    repeats) and corpus.toml's settings."""
+    documents = recorded["documents"]
     code_of = {name: code for code, name in enumerate(SPLIT_NAMES)}
     codes, missing = bytearray(), []
     for doc_id in doc_ids:
@@ -402,11 +402,10 @@ def listed_assignment(documents: dict[str, str], doc_ids, settings: dict, record
     problems += [problem("split-stale", shown, f"document {doc_id!r} has a split but is no longer in the corpus",
                          pointer=json_pointer(["documents", doc_id]), hint=HINT_SPLIT) for doc_id in extra]
     salt, ratios = settings["splits"]["salt"], settings["splits"]["ratios"]
-    recorded = {"salt": recorded_salt, "ratios": recorded_ratios}
     _, settings_change = _describe_settings_change(recorded, salt, ratios)
     if settings_change:
         problems.append(problem("split-stale", shown, f"splits.json was computed with other [splits] settings than corpus.toml's: {settings_change}",
-                                pointer="/salt" if recorded_salt != salt else "/ratios", hint=HINT_RESHUFFLE))
+                                pointer="/salt" if recorded["salt"] != salt else "/ratios", hint=HINT_RESHUFFLE))
     hashes = (salt, dict(ratios)) if not settings_change and not missing else None
     return ListedAssignment(codes, problems, hashes)
 
@@ -454,7 +453,7 @@ def check_assignment(layout: Layout, doc_ids, splits_path: Path | None = None,
     if settings is None:
         return None, problems
     documents = recorded["documents"]
-    listed = listed_assignment(documents, doc_ids, settings, recorded["salt"], recorded["ratios"], shown_path(splits_path))
+    listed = listed_assignment(recorded, doc_ids, settings, shown_path(splits_path))
     problems = listed.problems
     if listed.hashes is not None and groups is not None:
         stale = {}
