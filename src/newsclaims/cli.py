@@ -20,8 +20,7 @@ from .problems import CATALOGUE, LEVEL_NAMES
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
-class UsageError(Exception):
-    """A mistake in how the command was called (exit 2)."""
+from .errors import UsageError  # noqa: E402,F401  (re-exported: library modules still import it from here)
 
 
 def resolve_layout(root: str | None) -> Layout:
