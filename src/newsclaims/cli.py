@@ -1,26 +1,153 @@
-"""The `newsclaims` command. Exit codes: 0 success, 1 invalid input or failed check, 2 usage or internal error.
+"""The `newsclaims` command.
+
+Exit codes (every command): 0 success, 1 invalid input or failed check, 2 usage error, refusal or
+internal error, 3 environment failure (disk full, read-only file system, permission denied: the
+message names the path and what to do), 130 interrupted (Ctrl-C; the shell's 128 + SIGINT).
 
 Bad input never shows a traceback: every command reports problem records. An unexpected exception is
-an internal error (exit 2) with a one-line message; NEWSCLAIMS_DEBUG=1 shows the traceback.
+an internal error (exit 2) with a one-line message; NEWSCLAIMS_DEBUG=1 shows the traceback. The
+output is never lost to the terminal: a character the output encoding lacks is written as an escape
+(`\\u00eb`), and a reader that goes away early (`newsclaims validate | head -1`) ends the output, not
+the command, which finishes and exits with its own status.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
+import errno
+import math
 import os
+import re
+import shutil
 import sys
+from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
 
 from . import __version__
 from .corpus import Layout, find_root
+from .errors import EnvironmentFailure, environment_failure
 from .problems import CATALOGUE, LEVEL_NAMES
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENVIRONMENT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_STATUS_EPILOG = ("exit status: 0 ok; 1 problems found or check failed; 2 usage error, refusal or internal "
+                      "error; 3 environment failure (disk full, read-only file system, permission denied); "
+                      "130 interrupted")
+MAX_WORKERS = 1024  # far above any machine's cores; more processes would only exhaust memory
 
 
 from .errors import UsageError  # noqa: E402,F401  (re-exported: library modules still import it from here)
+
+
+# --- numeric options: every range is checked here, as argparse reads the option --------------------
+
+def whole_number(low: int, high: int | Callable[[], int] | None = None) -> Callable[[str], int]:
+    """An argparse `type=` for an integer from low to high (None: no limit; a function: a limit owned
+    by a module that is imported only when used, not for every command)."""
+    def parse(text: str) -> int:
+        top = high() if callable(high) else high
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < low or (top is not None and value > top):
+            wanted = f"from {low} to {top}" if top is not None else f"of at least {low}"
+            raise argparse.ArgumentTypeError(f"must be a whole number {wanted}; got {text!r}")
+        return value
+
+    return parse
+
+
+positive_int = whole_number(1)
+non_negative_int = whole_number(0)
+worker_count = whole_number(1, MAX_WORKERS)
+
+
+def positive_float(text: str) -> float:
+    """An argparse `type=` for a finite number above 0 (not nan, not inf)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a finite number above 0 (e.g. 512 or 0.5); got {text!r}")
+    return value
+
+
+# --- output that survives the terminal --------------------------------------------------------------
+
+def _escape_unencodable(error: UnicodeEncodeError) -> tuple[str, int]:
+    """Like backslashreplace, but always as \\uXXXX (a surrogate pair above U+FFFF): the escape of a
+    JSON string, so that `--format json` stays valid JSON on an ASCII terminal and reads back exactly."""
+    escaped = []
+    for char in error.object[error.start:error.end]:
+        code = ord(char)
+        if code > 0xFFFF:
+            code -= 0x10000
+            escaped.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+        else:
+            escaped.append(f"\\u{code:04x}")
+    return "".join(escaped), error.end
+
+
+codecs.register_error("newsclaims-escape", _escape_unencodable)
+
+
+class PipeSafeStream:
+    """sys.stdout or sys.stderr during a command: once the reader has gone (`| head -1`), what is
+    written is dropped and the command goes on to its own exit status, instead of BrokenPipeError."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self.reader_gone = stream is None  # no stream at all (`>&-`): nothing to write to
+
+    def write(self, text: str) -> int:
+        if not self.reader_gone:
+            try:
+                return self._stream.write(text)
+            except BrokenPipeError:
+                self._drop_the_rest()
+        return len(text)
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        if not self.reader_gone:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._drop_the_rest()
+
+    def _drop_the_rest(self) -> None:
+        self.reader_gone = True
+        # Python flushes the stream once more at exit: pointed at /dev/null, that flush cannot fail
+        # (the Python docs' "Note on SIGPIPE").
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(devnull, self._stream.fileno())
+            finally:
+                os.close(devnull)
+        except (OSError, ValueError, AttributeError):  # not a file descriptor (pytest's capture)
+            pass
+
+    def isatty(self) -> bool:
+        return not self.reader_gone and self._stream.isatty()
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def _pipe_safe(stream) -> PipeSafeStream:
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="newsclaims-escape")
+    return PipeSafeStream(stream)
 
 
 def resolve_layout(root: str | None) -> Layout:
@@ -86,7 +213,8 @@ def cmd_codes(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsclaims", description="Validate and build the newsclaims corpus.")
+    parser = argparse.ArgumentParser(prog="newsclaims", description="Validate and build the newsclaims corpus.",
+                                     epilog=EXIT_STATUS_EPILOG)
     parser.add_argument("--version", action="version", version=f"newsclaims {__version__}")
     parser.add_argument("--root", help="project folder (holding corpus/ and schema/); default: found from the working folder")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -94,7 +222,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check corpus files: parse, schema, references, content")
     validate.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check (default: the whole corpus)")
     validate.add_argument("--format", choices=["text", "json"], default="text", help="output for people (text) or machines (json)")
-    validate.add_argument("--workers", type=int, help="worker processes for a whole-corpus check (default: every core)")
+    validate.add_argument("--workers", type=worker_count, metavar="N",
+                          help=f"worker processes for a whole-corpus check, 1-{MAX_WORKERS} (default: every core)")
     validate.add_argument("--changed", nargs="?", const="", metavar="REV",
                           help="only the files changed since REV (default: the merge base with main), staged, unstaged or untracked")
     validate.set_defaults(handler=cmd_validate)
@@ -108,24 +237,89 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         register(commands)
+    for command in commands.choices.values():  # every command's --help ends with the exit codes
+        command.epilog = command.epilog or EXIT_STATUS_EPILOG
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _pipe_safe(sys.stdout), _pipe_safe(sys.stderr)
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+# What an OSError's errno says the command was doing when the machine refused it (the others:
+# opening, as EACCES and EPERM may come from reading as well as from writing).
+WRITE_ERRNOS = {errno.ENOSPC, errno.EROFS, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def as_environment_failure(error: BaseException, doing: str | None = None) -> EnvironmentFailure | None:
+    """The environment failure an exception stands for (disk full, read-only, no permission), else None."""
+    if isinstance(error, EnvironmentFailure):
+        return error
+    if isinstance(error, OSError):
+        error = _first_copy_error(error)
+        return environment_failure(error, doing or ("writing" if error.errno in WRITE_ERRNOS else "opening"))
+    return None
+
+
+def _first_copy_error(error: OSError) -> OSError:
+    """shutil.copytree's Error holds each failed copy as (source, destination, the text of its
+    OSError): the first with an errno, as an OSError on the destination (else the error as it is)."""
+    if isinstance(error, shutil.Error) and error.args and isinstance(error.args[0], list):
+        for entry in error.args[0]:
+            match = re.match(r"\[Errno (\d+)\] ([^:]+)", str(entry[-1])) if len(entry) == 3 else None
+            if match:
+                return OSError(int(match[1]), match[2], entry[1])
+    return error
+
+
+@contextmanager
+def writing(target: Path):
+    """While a command writes `target` (a file or a folder), the machine's refusal is an
+    EnvironmentFailure that names where to act: for a temporary file beside target (written, then
+    renamed), the folder that holds both (`chmod u+w` on it is the fix, not on the temporary); for a
+    write without a path (to an open file), target; any other path as it is."""
+    try:
+        yield
+    except OSError as error:
+        error, target = _first_copy_error(error), Path(os.path.abspath(target))
+        doing, path = "writing", None if error.filename is None else Path(os.path.abspath(os.fsdecode(error.filename)))
+        if path is None:
+            error = OSError(error.errno, error.strerror, str(target))
+        elif path != target and path.parent == target.parent:
+            doing = f"writing {target.name} into"
+            error = OSError(error.errno, f"{error.strerror}: {path}", str(target.parent))
+        failure = as_environment_failure(error, doing)
+        if failure is None:
+            raise
+        raise failure from None
+
+
+def _run(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    command = f"newsclaims {args.command}"
     try:
         return args.handler(args)
     except UsageError as error:
-        print(f"newsclaims {args.command}: error: {error}", file=sys.stderr)
+        print(f"{command}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return EXIT_USAGE
-    except Exception as error:  # an internal error: our bug, not the user's input
+        print(f"{command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as error:
+        failure = as_environment_failure(error)
+        if failure is not None:  # the user's machine, not a bug: the path and what to do
+            print(f"{command}: error: {failure}", file=sys.stderr)
+            return EXIT_ENVIRONMENT
         if os.environ.get("NEWSCLAIMS_DEBUG"):
             raise
-        print(f"newsclaims {args.command}: internal error: {type(error).__name__}: {error}\n"
+        # an internal error: our bug, not the user's input
+        print(f"{command}: internal error: {type(error).__name__}: {error}\n"
               "Please report it with the command you ran (NEWSCLAIMS_DEBUG=1 shows the traceback).", file=sys.stderr)
         return EXIT_USAGE
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import orjson
 
-from .cli import EXIT_INVALID, EXIT_OK, UsageError, print_problems, resolve_layout
+from .cli import (EXIT_INVALID, EXIT_OK, MAX_WORKERS, UsageError, non_negative_int, positive_float, print_problems,
+                  resolve_layout, whole_number, worker_count, writing)
 from .corpus import find_root
 
 
@@ -16,9 +17,9 @@ def cmd_build(args) -> int:
 
     layout = resolve_layout(args.root)
     data_dir = Path(args.out) if args.out else layout.data_dir
-    if args.workers is not None and args.workers < 1:
-        raise UsageError("--workers must be at least 1")
-    result = build(layout, data_dir, workers=args.workers, shard_bytes=int(args.shard_mb * (1 << 20)), engine=args.engine)
+    shard_bytes = max(1, int(args.shard_mb * (1 << 20)))  # the option is finite and above 0 (positive_float)
+    with writing(data_dir):
+        result = build(layout, data_dir, workers=args.workers, shard_bytes=shard_bytes, engine=args.engine)
     if result.problems:
         print("build refused: the corpus must be fixed first; nothing was written.", file=sys.stderr)
         print_problems(result.problems, result.files_checked, args.format)
@@ -35,7 +36,9 @@ def cmd_build(args) -> int:
 def cmd_split(args) -> int:
     from .splits import run_split
 
-    return run_split(resolve_layout(args.root), reshuffle=args.reshuffle, dry_run=args.dry_run)
+    layout = resolve_layout(args.root)
+    with writing(layout.splits_path):
+        return run_split(layout, reshuffle=args.reshuffle, dry_run=args.dry_run)
 
 
 def cmd_diff(args) -> int:
@@ -67,8 +70,8 @@ def register(commands) -> None:
     build = commands.add_parser("build", help="validate the corpus and build the Hugging Face dataset folder data/")
     build.add_argument("--out", help="where to write the dataset folder (default: data/ of the project)")
     build.add_argument("--format", choices=["text", "json"], default="text")
-    build.add_argument("--workers", type=int, help="worker processes (default: every core)")
-    build.add_argument("--shard-mb", type=float, default=1024, help="Arrow megabytes per Parquet file before a new shard starts (default: 1024, about 300-500 MB on disk)")
+    build.add_argument("--workers", type=worker_count, metavar="N", help=f"worker processes, 1-{MAX_WORKERS} (default: every core)")
+    build.add_argument("--shard-mb", type=positive_float, default=1024, metavar="MB", help="Arrow megabytes per Parquet file before a new shard starts (default: 1024, about 300-500 MB on disk)")
     build.add_argument("--engine", choices=["local", "ray"], default="local",
                        help="run the per-document stage in local processes, or on Ray Data (pip install 'newsclaims[ray]')")
     build.set_defaults(handler=cmd_build)
@@ -96,18 +99,27 @@ def register(commands) -> None:
 def cmd_synth(args) -> int:
     from .synth import cmd_synth as run_synth  # imported when used: its word tables cost every other command 35 ms
 
-    return run_synth(args)
+    with writing(Path(args.out)):
+        return run_synth(args)
+
+
+def synth_max_docs() -> int:
+    from .synth import MAX_DOCS  # when --docs is read (synth runs then anyway), not for every command
+
+    return MAX_DOCS
 
 
 def add_synth_parser(commands) -> None:
     """`newsclaims synth`: generated corpora for benchmarks and tests."""
     synth = commands.add_parser("synth", help="write a synthetic corpus (valid by construction, optional injected errors)")
-    synth.add_argument("--docs", type=int, required=True, metavar="N", help="number of documents")
+    synth.add_argument("--docs", type=whole_number(1, synth_max_docs), required=True, metavar="N",
+                       help="number of documents (at least 1)")
     synth.add_argument("--out", required=True, metavar="DIR", help="project folder to write (corpus/, schema/, CHANGELOG.md)")
-    synth.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0): same seed, same bytes")
-    synth.add_argument("--errors", type=int, default=0, metavar="K",
+    synth.add_argument("--seed", type=non_negative_int, default=0, metavar="S", help="random seed (default 0): same seed, same bytes")
+    synth.add_argument("--errors", type=non_negative_int, default=0, metavar="K",
                        help="corrupt K documents with one known error each, listed in DIR/injected_errors.json")
-    synth.add_argument("--workers", type=int, default=None, metavar="N", help="processes (default: the usable cores)")
+    synth.add_argument("--workers", type=worker_count, default=None, metavar="N",
+                       help=f"processes, 1-{MAX_WORKERS} (default: the usable cores)")
     synth.add_argument("--force", action="store_true", help="replace a synthetic corpus already in DIR")
     synth.set_defaults(handler=cmd_synth)
 

@@ -1148,7 +1148,10 @@ def main_for_tests(argv: list[str]) -> int:
 
     parser = argparse.ArgumentParser(prog="newsclaims")
     add_synth_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["synth", *argv])
+    try:
+        args = parser.parse_args(["synth", *argv])  # an option out of range is refused here (exit 2)
+    except SystemExit as refused:
+        return refused.code
     try:
         return args.handler(args)
     except UsageError as error:
