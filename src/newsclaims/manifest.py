@@ -18,6 +18,8 @@ from pathlib import Path
 import orjson
 import pyarrow.parquet as pq
 
+from .errors import environment_failure
+
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
 TOOLS = ("newsclaims", "datasets", "pyarrow")
@@ -69,7 +71,9 @@ class Difference:
     """One way a data folder disagrees with its manifest."""
 
     file: str
-    what: str  # missing-file, unexpected-file, sha256, size, rows, version, manifest
+    # missing-file, unexpected-file, sha256, size, rows, version, schema_version, tools, dataset (a fact two
+    # files state differently); manifest, croissant, card, parquet (a file or value that cannot be read)
+    what: str
     expected: str
     found: str
 
@@ -163,6 +167,8 @@ class _Verification:
         self.stated: dict[tuple[str, str], list[_Statement]] = {}  # (what, subject) -> statements
         self.hashes: dict[str, list[_Statement]] = {}  # file -> its sha256 as stated
         self.rows: dict[tuple[str, str], list[_Statement]] = {}  # (config, split) -> row counts as stated
+        self.row_tables: list[str] = []  # the files whose table of row counts could be read
+        self.unreadable_rows: set[tuple[str, str, str | None]] = set()  # (file, config, split or None): reported already
 
     def add(self, file: str, what: str, expected: str, found: str) -> None:
         self.differences.append(Difference(file, what, expected, found))
@@ -174,9 +180,17 @@ class _Verification:
     def state(self, what: str, statement: _Statement, subject: str = "") -> None:
         self.stated.setdefault((what, subject), []).append(statement)
 
-    def digest(self, name: str) -> str:
+    def digest(self, name: str) -> str | None:
+        """The file's sha256; None when it cannot be read (a difference, or an EnvironmentFailure raised)."""
         if name not in self._digests:
-            self._digests[name] = sha256_of(self.present[name])
+            try:
+                self._digests[name] = sha256_of(self.present[name])
+            except OSError as error:
+                failure = environment_failure(error, "reading")
+                if failure is not None:  # permission denied: the machine's, exit 3
+                    raise failure from None
+                self.add(name, "sha256", "a readable file", f"{type(error).__name__}: {error}")
+                self._digests[name] = None
         return self._digests[name]
 
     def compare_measured(self, subject: str, what: str, statements: list[_Statement], measured: str, measured_by: str) -> None:
@@ -229,8 +243,7 @@ def _read_manifest(check: _Verification) -> dict | None:
     tools = manifest.get("tools", _MISSING)
     if not isinstance(tools, dict):
         check.bad(MANIFEST, "manifest", ("tools",), f"an object of the versions of {', '.join(TOOLS)}", tools)
-        tools = {}
-    for tool in TOOLS if tools else ():
+    for tool in TOOLS if isinstance(tools, dict) else ():
         value = tools.get(tool, _MISSING)
         if isinstance(value, str) and value:
             check.state("tools", _Statement(MANIFEST, f"{tool} {value}"), tool)
@@ -247,18 +260,21 @@ def _read_manifest_rows(check: _Verification, rows) -> None:
     if not isinstance(rows, dict):
         check.bad(MANIFEST, "manifest", ("rows",), "an object of row counts (config -> split -> rows)", rows)
         return
+    check.row_tables.append(MANIFEST)
     for config, by_split in sorted(rows.items()):
         if config not in CONFIGS:
             check.add(MANIFEST, "manifest", f"a config ({', '.join(CONFIGS)}) at {_pointer('rows', config)}", f"a config {config!r}")
             continue
         if not isinstance(by_split, dict):
             check.bad(MANIFEST, "manifest", ("rows", config), "an object of row counts (split -> rows)", by_split)
+            check.unreadable_rows.add((MANIFEST, config, None))
             continue
         for split, count in sorted(by_split.items()):
             if split not in SPLIT_NAMES:
                 check.add(MANIFEST, "manifest", f"a split ({', '.join(SPLIT_NAMES)}) at {_pointer('rows', config, split)}", f"a split {split!r}")
             elif not _is_count(count):
                 check.bad(MANIFEST, "manifest", ("rows", config, split), "a row count (a whole number, 0 or more)", count)
+                check.unreadable_rows.add((MANIFEST, config, split))
             else:
                 check.rows.setdefault((config, split), []).append(_Statement(MANIFEST, str(count)))
 
@@ -363,18 +379,23 @@ def _read_card(check: _Verification) -> None:
     else:
         check.bad(CARD, "card", ("version",), "the dataset version in the front matter", version)
     infos = matter.get("dataset_info", [])
+    check.row_tables.append(CARD)
     for index, info in enumerate(infos if isinstance(infos, list) else [infos]):
         at = ("dataset_info", index) if isinstance(infos, list) else ("dataset_info",)
         splits = info.get("splits", _MISSING) if isinstance(info, dict) else _MISSING
-        if not isinstance(info, dict) or not isinstance(info.get("config_name"), str) or not isinstance(splits, list):
+        config = info.get("config_name") if isinstance(info, dict) and isinstance(info.get("config_name"), str) else "*"
+        if config == "*" or not isinstance(splits, list):
             check.bad(CARD, "card", at, "a config_name and its splits", info)
+            check.unreadable_rows.add((CARD, config, None))
             continue
         for number, split in enumerate(splits):
             count = split.get("num_examples", _MISSING) if isinstance(split, dict) else _MISSING
-            if not isinstance(split, dict) or not isinstance(split.get("name"), str) or not (isinstance(count, str) and count.isdigit()):
+            name = split.get("name") if isinstance(split, dict) and isinstance(split.get("name"), str) else None
+            if name is None or not (isinstance(count, str) and re.fullmatch(r"[0-9]+", count)):
                 check.bad(CARD, "card", (*at, "splits", number), "a split name and its num_examples", split)
+                check.unreadable_rows.add((CARD, config, name))
                 continue
-            check.rows.setdefault((info["config_name"], split["name"]), []).append(_Statement(CARD, str(int(count)), "dataset_info"))
+            check.rows.setdefault((config, name), []).append(_Statement(CARD, str(int(count)), "dataset_info"))
 
 
 def _read_parquet(check: _Verification) -> dict[tuple[str, str], int | None]:
@@ -432,7 +453,8 @@ def _read_our_metadata(check: _Verification, name: str, raw: bytes | None, key: 
 def verify(folder: Path) -> list[Difference]:
     """Check a data folder against its manifest, and every fact its files state against the others:
     files, hashes, sizes, row counts, dataset, schema and tool versions. Never raises on a bad folder:
-    whatever cannot be read or has the wrong type is a Difference, and the rest is still checked."""
+    whatever cannot be read or has the wrong type is a Difference, and the rest is still checked (a
+    file the user may not read raises EnvironmentFailure)."""
     check = _Verification(Path(folder))
     listed = _read_manifest(check)
     in_croissant = _read_croissant(check)
@@ -459,14 +481,19 @@ def verify(folder: Path) -> list[Difference]:
                 check.add(name, "croissant", f"a cr:FileObject with its sha256 in {CROISSANT}'s distribution", "none")
 
     for name, statements in sorted(check.hashes.items()):
-        if name in check.present:
+        if name in check.present and check.digest(name) is not None:
             check.compare_measured(name, "sha256", statements, check.digest(name), "the file")
     for (config, split) in sorted(set(check.rows) | {key for key in measured_rows if measured_rows[key] is not None}):
         statements = check.rows.get((config, split), [])
         subject = f"{config}/{split}"
         if (config, split) in measured_rows:
-            if measured_rows[(config, split)] is not None:
-                check.compare_measured(subject, "rows", statements, str(measured_rows[(config, split)]), "the Parquet files")
+            measured = measured_rows[(config, split)]
+            if measured is not None:
+                check.compare_measured(subject, "rows", statements, str(measured), "the Parquet files")
+                for file in check.row_tables:
+                    reported = {(file, "*", None), (file, config, None), (file, config, split)} & check.unreadable_rows
+                    if not reported and not any(s.file == file for s in statements):
+                        check.add(subject, "rows", f"a row count for {subject} in {file}", f"none ({measured} rows in the Parquet files)")
         else:  # no Parquet file for it (reported as missing, when the manifest lists one): the statements must agree
             check.compare_stated("rows", statements, subject)
     for (what, _), statements in check.stated.items():
