@@ -180,6 +180,15 @@ class _Verification:
     def state(self, what: str, statement: _Statement, subject: str = "") -> None:
         self.stated.setdefault((what, subject), []).append(statement)
 
+    def state_strings(self, file: str, kind: str, content: dict, keys: dict[str, str], detail: str = "") -> None:
+        """Each key -> what of `content` (a JSON object of `file`) as a statement; not a non-empty string: a difference."""
+        for key, what in keys.items():
+            value = content.get(key, _MISSING)
+            if isinstance(value, str) and value:
+                self.state(what, _Statement(file, value, detail))
+            else:
+                self.bad(file, kind, (key,), f"a non-empty string{' in its ' + detail if detail else ''}", value)
+
     def digest(self, name: str) -> str | None:
         """The file's sha256; None when it cannot be read (a difference, or an EnvironmentFailure raised)."""
         if name not in self._digests:
@@ -234,12 +243,7 @@ def _read_manifest(check: _Verification) -> dict | None:
     value = manifest.get("manifest_format", _MISSING)
     if value != MANIFEST_FORMAT or type(value) is not int:
         check.bad(MANIFEST, "manifest", ("manifest_format",), f"{MANIFEST_FORMAT} (the manifest format this newsclaims reads)", value)
-    for key, what in (("dataset", "dataset"), ("version", "version"), ("schema_version", "schema_version")):
-        value = manifest.get(key, _MISSING)
-        if isinstance(value, str) and value:
-            check.state(what, _Statement(MANIFEST, value))
-        else:
-            check.bad(MANIFEST, "manifest", (key,), "a non-empty string", value)
+    check.state_strings(MANIFEST, "manifest", manifest, {"dataset": "dataset", "version": "version", "schema_version": "schema_version"})
     tools = manifest.get("tools", _MISSING)
     if not isinstance(tools, dict):
         check.bad(MANIFEST, "manifest", ("tools",), f"an object of the versions of {', '.join(TOOLS)}", tools)
@@ -322,12 +326,7 @@ def _read_croissant(check: _Verification) -> set[str] | None:
     metadata = _read_json_file(check, CROISSANT, "croissant", "Croissant metadata")
     if metadata is None:
         return None
-    for key, what in (("version", "version"), ("name", "dataset")):
-        value = metadata.get(key, _MISSING)
-        if isinstance(value, str) and value:
-            check.state(what, _Statement(CROISSANT, value))
-        else:
-            check.bad(CROISSANT, "croissant", (key,), "a non-empty string", value)
+    check.state_strings(CROISSANT, "croissant", metadata, {"version": "version", "name": "dataset"})
     distribution = metadata.get("distribution", _MISSING)
     if not isinstance(distribution, list):
         check.bad(CROISSANT, "croissant", ("distribution",), "an array of cr:FileObject", distribution)
@@ -434,12 +433,7 @@ def _read_our_metadata(check: _Verification, name: str, raw: bytes | None, key: 
         check.add(name, "parquet", expected, "none" if raw is None else raw[:60].decode("utf-8", "replace"))
         return
     where = 'b"newsclaims" metadata'
-    for field, what in (("dataset", "dataset"), ("dataset_version", "version"), ("schema_version", "schema_version")):
-        value = ours.get(field, _MISSING)
-        if isinstance(value, str) and value:
-            check.state(what, _Statement(name, value, where))
-        else:
-            check.add(name, "parquet", f"a string {field} in its {where}", _shown(value))
+    check.state_strings(name, "parquet", ours, {"dataset": "dataset", "dataset_version": "version", "schema_version": "schema_version"}, where)
     if (ours.get("config"), ours.get("split")) != key:
         check.add(name, "parquet", f"config {key[0]} and split {key[1]} in its {where} (as its path says)",
                   f"config {ours.get('config')!r} and split {ours.get('split')!r}")

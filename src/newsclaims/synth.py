@@ -2,9 +2,10 @@
 
 A generated project folder holds everything `newsclaims validate` and `newsclaims build` need:
 schema/ (copied from the source checkout), corpus/ (corpus.toml, sources.json, documents, annotations,
-splits.json) and CHANGELOG.md. Texts are built by concatenating template sentences while recording the
-code point offsets of every inserted name, claim, cue and hedge: nothing is searched for afterwards, so
-every span equals text[start:end] by construction.
+splits.json) and CHANGELOG.md, and .newsclaims-synth.json, the list of what it wrote: `--force` replaces
+exactly that, so a folder without it (the user's own) is refused and never touched. Texts are built by
+concatenating template sentences while recording the code point offsets of every inserted name, claim,
+cue and hedge: nothing is searched for afterwards, so every span equals text[start:end] by construction.
 
 Deterministic: document i depends only on (seed, i) and the source registry only on the seed, so
 chunks can be written by worker processes in any order, the output is byte-identical for the same
