@@ -121,7 +121,7 @@ def file_schema(features, settings: dict, schema_version_value: str, config: str
     """The features' Arrow schema (with the Hugging Face features as metadata) plus our versions."""
     schema = features.arrow_schema
     ours = {"dataset": settings["dataset"]["name"], "dataset_version": settings["dataset"]["version"],
-            "schema_version": schema_version_value, "config": config, "split": split}
+            "schema_version": schema_version_value, "config": config, "split": split, "tools": manifest.tool_versions()}
     return schema.with_metadata({**schema.metadata, METADATA_KEY: orjson.dumps(ours, option=orjson.OPT_SORT_KEYS)})
 
 

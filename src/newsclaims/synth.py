@@ -2,9 +2,10 @@
 
 A generated project folder holds everything `newsclaims validate` and `newsclaims build` need:
 schema/ (copied from the source checkout), corpus/ (corpus.toml, sources.json, documents, annotations,
-splits.json) and CHANGELOG.md. Texts are built by concatenating template sentences while recording the
-code point offsets of every inserted name, claim, cue and hedge: nothing is searched for afterwards, so
-every span equals text[start:end] by construction.
+splits.json) and CHANGELOG.md, and .newsclaims-synth.json, the list of what it wrote: `--force` replaces
+exactly that, so a folder without it (the user's own) is refused and never touched. Texts are built by
+concatenating template sentences while recording the code point offsets of every inserted name, claim,
+cue and hedge: nothing is searched for afterwards, so every span equals text[start:end] by construction.
 
 Deterministic: document i depends only on (seed, i) and the source registry only on the seed, so
 chunks can be written by worker processes in any order, the output is byte-identical for the same
@@ -29,6 +30,7 @@ from pathlib import Path
 
 import orjson
 
+from .errors import environment_failure
 from .parse import MAX_JSON_DEPTH
 
 SYNTH_NAME = "newsclaims-synth"
@@ -1021,20 +1023,127 @@ def _write_file(path: str, content: bytes) -> int:
     return len(content)
 
 
-def _prepare(out: Path, force: bool) -> None:
-    """Refuse to write into a non-empty folder unless forced, and never over a real (non-synthetic) corpus."""
-    if out.exists() and not out.is_dir():
-        raise FileExistsError(f"{out} exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()):
-        settings = out / "corpus" / "corpus.toml"
-        if settings.is_file() and f'name = "{SYNTH_NAME}"' not in settings.read_text(encoding="utf-8", errors="replace"):
-            raise FileExistsError(f"{out} holds a corpus that is not synthetic; refusing to overwrite it, even with --force")
-        if not force:
-            raise FileExistsError(f"{out} is not empty (use --force to replace a synthetic corpus there)")
-        for name in ("corpus", "schema"):  # only what generate() writes: other files are left alone
-            shutil.rmtree(out / name, ignore_errors=True)
-        for name in ("CHANGELOG.md", INJECTED_ERRORS_FILE):
-            (out / name).unlink(missing_ok=True)
+# --- the marker: what synth wrote, so that --force replaces that and nothing else ------------------
+
+MARKER = ".newsclaims-synth.json"
+MARKER_FORMAT = 1
+# synth-0000001.txt in corpus/documents, synth-0000001.json in corpus/annotations
+DOCUMENT_FOLDERS = {"corpus/documents": ".txt", "corpus/annotations": ".json"}
+FIXED_FILES = ("CHANGELOG.md", INJECTED_ERRORS_FILE, "corpus/corpus.toml", "corpus/sources.json", "corpus/splits.json")
+_DOC_FILE = re.compile(rf"^synth-(\d{{{DOC_ID_WIDTH}}})(\.txt|\.json)$")
+# A schema file as synth copies it: under schema/, no component starting with a dot (so no . or ..).
+_SCHEMA_FILE = re.compile(r"^schema(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)+$")
+
+
+def schema_files(schema_dir: Path) -> list[str]:
+    """The paths (relative to the project) of the schema files generate() copies."""
+    return sorted(f"schema/{path.relative_to(schema_dir).as_posix()}" for path in schema_dir.rglob("*")
+                  if path.is_file() and not any(part.startswith(".") or part == "__pycache__"
+                                                for part in path.relative_to(schema_dir).parts))
+
+
+def marker_content(n_docs: int, seed: int, errors: int, schema: list[str]) -> dict:
+    """What a run writes: the fixed files, the schema files and documents 1..n_docs (no time: same
+    arguments, same bytes)."""
+    return {
+        "written_by": "newsclaims synth",
+        "marker_format": MARKER_FORMAT,
+        "docs": n_docs,
+        "seed": seed,
+        "errors": errors,
+        "files": sorted([*FIXED_FILES, *schema]),
+        "documents": {folder: f"{doc_id_of(0)}{suffix} ... {doc_id_of(n_docs - 1)}{suffix}"
+                      for folder, suffix in DOCUMENT_FOLDERS.items()},
+    }
+
+
+def _free_sibling(out: Path) -> Path:
+    """A folder beside `out` that does not exist yet, for the hint."""
+    candidate, number = out.with_name(f"{out.name}-synth"), 2
+    while os.path.lexists(candidate):
+        candidate, number = out.with_name(f"{out.name}-synth-{number}"), number + 1
+    return candidate
+
+
+def _read_marker(out: Path) -> tuple[list[str], int]:
+    """(files, docs) of the marker in `out`, checked: only paths synth writes, nothing outside `out`."""
+    path = out / MARKER
+    elsewhere = f"nothing was changed; give --out a new or empty folder (e.g. --out {_free_sibling(out)})"
+    try:
+        marker = orjson.loads(path.read_bytes())
+    except OSError as error:  # unreadable: the machine's doing (permissions), not a refusal
+        raise environment_failure(error, "reading") or error from None
+    except orjson.JSONDecodeError as error:
+        raise FileExistsError(f"{path} is not a marker written by `newsclaims synth` (not JSON: {error}); {elsewhere}") from None
+    docs = marker.get("docs") if isinstance(marker, dict) else None
+    files = marker.get("files") if isinstance(marker, dict) else None
+    if (not isinstance(marker, dict) or marker.get("written_by") != "newsclaims synth" or marker.get("marker_format") != MARKER_FORMAT
+            or type(docs) is not int or not 1 <= docs <= MAX_DOCS or not isinstance(files, list)):
+        raise FileExistsError(f"{path} is not a marker written by `newsclaims synth` (format {MARKER_FORMAT}: written_by, "
+                              f"docs, files); {elsewhere}")
+    for name in files:
+        if not isinstance(name, str) or not (name in FIXED_FILES or _SCHEMA_FILE.match(name)):
+            raise FileExistsError(f"{path} lists {name!r}, which `newsclaims synth` never writes (the marker was edited); {elsewhere}")
+    return files, docs
+
+
+def _document_files(out: Path) -> list[tuple[str, int]]:
+    """(path relative to out, document number) of every file in the document folders named as synth names them."""
+    found = []
+    for folder, suffix in DOCUMENT_FOLDERS.items():
+        if not (out / folder).is_dir():
+            continue
+        with os.scandir(out / folder) as entries:
+            for entry in entries:
+                match = _DOC_FILE.match(entry.name)
+                if match and match.group(2) == suffix:
+                    found.append((f"{folder}/{entry.name}", int(match.group(1))))
+    return found
+
+
+def _prepare(out: Path, force: bool, planned: dict) -> None:
+    """Make `out` ready for a run that writes what `planned` (the new marker) lists.
+
+    An empty or new folder is fine. A non-empty one is replaced only with --force, and only if it holds
+    the marker of an earlier run: then exactly the files that marker lists are removed (nothing else,
+    not even inside corpus/), after checking that the new run overwrites nothing the marker does not list.
+    """
+    if os.path.lexists(out) and not out.is_dir():
+        raise FileExistsError(f"{out} exists and is not a folder; give --out a new or empty folder (e.g. --out {_free_sibling(out)})")
+    if not out.is_dir() or not any(out.iterdir()):
+        return
+    settings = out / "corpus" / "corpus.toml"
+    if settings.is_file() and f'name = "{SYNTH_NAME}"' not in settings.read_text(encoding="utf-8", errors="replace"):
+        raise FileExistsError(f"{out} holds a corpus that is not synthetic ({settings} does not name {SYNTH_NAME}); refusing to "
+                              f"write there, even with --force: give --out a new or empty folder (e.g. --out {_free_sibling(out)})")
+    if not (out / MARKER).is_file():
+        forced = " --force replaces only what synth wrote, and" if force else ""
+        raise FileExistsError(f"{out} is not empty and holds no {MARKER} (the list of what `newsclaims synth` wrote there), so it "
+                              f"is not synthetic output:{forced} nothing was changed. Give --out a new or empty folder "
+                              f"(e.g. --out {_free_sibling(out)})")
+    files, docs = _read_marker(out)
+    if not force:
+        raise FileExistsError(f"{out} is not empty: it holds a synthetic corpus ({docs} documents, listed in {out / MARKER}); "
+                              "add --force to replace it (only the files synth wrote there are replaced), or give --out a new or empty folder")
+    for folder in ("corpus", "schema", *DOCUMENT_FOLDERS):
+        if (out / folder).is_symlink() or (out / folder).exists() and not (out / folder).is_dir():
+            raise FileExistsError(f"{out / folder} is not the folder synth wrote (a link or a file); nothing was changed: move it "
+                                  "away, or give --out a new or empty folder")
+    listed = set(files)
+    removed = [name for name in files if os.path.lexists(out / name)]
+    documents = _document_files(out)
+    removed += [name for name, number in documents if number <= docs]
+    # The new run must not overwrite what the old one did not write.
+    kept = [name for name, number in documents if docs < number <= planned["docs"]]
+    kept += [name for name in planned["files"] if name not in listed and os.path.lexists(out / name)]
+    kept += [name for name in removed if (out / name).is_dir() and not (out / name).is_symlink()]
+    if kept:
+        more = f" (and {len(kept) - 1} more)" if len(kept) > 1 else ""
+        raise FileExistsError(f"{out / kept[0]}{more} is in the way: synth writes there, but {out / MARKER} does not list it as "
+                              "a file synth wrote; nothing was changed: move it away, or give --out a new or empty folder")
+    for name in removed:
+        (out / name).unlink(missing_ok=True)
+    (out / MARKER).unlink()
 
 
 def default_workers() -> int:
@@ -1062,12 +1171,17 @@ def generate(n_docs: int, out: Path, seed: int = 0, errors: int = 0, *, workers:
         raise ValueError(f"the seed must be a non-negative integer; got {seed!r}")
     out = Path(out)
     schema_dir = project_schema_dir()
-    _prepare(out, force)
+    marker = marker_content(n_docs, seed, errors, schema_files(schema_dir))
+    _prepare(out, force, marker)
 
+    # The marker first: a run cut short can still be replaced with --force.
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_bytes(orjson.dumps(marker, option=orjson.OPT_INDENT_2) + b"\n")
     corpus_dir = out / "corpus"
     (corpus_dir / "documents").mkdir(parents=True, exist_ok=True)
     (corpus_dir / "annotations").mkdir(parents=True, exist_ok=True)
-    shutil.copytree(schema_dir, out / "schema", ignore=shutil.ignore_patterns("__pycache__", ".*"))
+    # dirs_exist_ok: schema/ may still hold a file of the user's (never one synth writes: _prepare checked)
+    shutil.copytree(schema_dir, out / "schema", ignore=shutil.ignore_patterns("__pycache__", ".*"), dirs_exist_ok=True)
     (out / "CHANGELOG.md").write_text(CHANGELOG.format(n=n_docs, seed=seed), encoding="utf-8")
     registry = registry_for(seed)
     written = 0
