@@ -39,22 +39,24 @@ def print_problems(problems, files_checked: int, output_format: str, out=None) -
     out = out or sys.stdout
     errors = errors_of(problems)  # warnings are listed, counted apart, and do not make the input invalid
     if output_format == "json":
+        # problem_count counts every record; each has its severity (a key more would change the format)
         payload = {"valid": not errors, "files_checked": files_checked, "problem_count": len(problems),
                    "problems": [p.as_dict() for p in problems]}
         out.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode() + "\n")
         return
     for p in problems:
         out.write(p.format_text() + "\n")
-    warnings = [p for p in problems if p.severity == WARNING] if len(errors) != len(problems) else []
 
     def _counted(found, noun: str) -> str:
         files = len({p.file for p in found})
         return f"{len(found)} {noun}{'s' if len(found) != 1 else ''} in {files} file{'s' if files != 1 else ''}"
 
+    warnings = [p for p in problems if p.severity == WARNING]
+    counted = f"; {_counted(warnings, 'warning')}" if warnings else ""
     if errors:
-        out.write(_counted(errors, "problem") + (f"; {_counted(warnings, 'warning')}" if warnings else "") + f" ({files_checked} checked)\n")
+        out.write(f"{_counted(errors, 'problem')}{counted} ({files_checked} checked)\n")
     else:
-        out.write(f"ok: {files_checked} files checked, no problems" + (f"; {_counted(warnings, 'warning')}" if warnings else "") + "\n")
+        out.write(f"ok: {files_checked} files checked, no problems{counted}\n")
 
 
 def cmd_validate(args) -> int:

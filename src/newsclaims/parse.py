@@ -63,6 +63,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # text around them is displayed, so a span can show other characters than its offsets hold (the "Trojan
 # Source" characters). The marks U+200E, U+200F and U+061C reorder nothing around them and are left alone.
 _BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Either kind: a valid text costs one search of its rest; which kind, and where, only when one is there.
+_CONTROL_OR_BIDI = re.compile(f"[{_CONTROL.pattern[1:-1]}{_BIDI_CONTROL.pattern[1:-1]}]")
 
 
 def line_col(text: str, pos: int) -> tuple[int, int]:
@@ -188,11 +190,12 @@ def decode_text(data: bytes, path: str | Path) -> tuple[str | None, list[Problem
     # mostly in another script is checked whole: its rest would cost a second decoding for little gain.
     rest_bytes = data.translate(None, _PLAIN_ASCII)
     rest = rest_bytes.decode("utf-8") if 2 * len(rest_bytes) < len(data) else text
-    control = _CONTROL.search(text) if _CONTROL.search(rest) else None
+    suspect = _CONTROL_OR_BIDI.search(rest) is not None
+    control = _CONTROL.search(text) if suspect else None
     if control:
         line, column = line_col(text, control.start())
         problems.append(problem("text-control-char", shown_path(path), f"control character U+{ord(control.group()):04X} in the text", line=line, column=column))
-    bidi = _BIDI_CONTROL.search(text) if _BIDI_CONTROL.search(rest) else None
+    bidi = _BIDI_CONTROL.search(text) if suspect else None
     if bidi:
         line, column = line_col(text, bidi.start())
         count = len(_BIDI_CONTROL.findall(rest))
