@@ -187,11 +187,12 @@ def test_the_case_names_are_unique():
 # --- beyond the commands ----------------------------------------------------------------------------
 
 def test_every_date_in_corpus_toml_is_found_with_its_line():
-    text = 'a = 2024-01-01\n[t]\nlist = [\n  10:00:00,\n  "2024-01-02",\n  2024-01-03 10:00:00.5+01:00,\n]\ns = "x = 2024-01-04"\n'
+    text = ('a = 2024-01-01\n[t]\nlist = [\n  10:00:00,\n  "2024-01-02",\n  # the next one, not 2024-01-05\n'
+            '  2024-01-03 10:00:00.5+01:00,\n]\ns = "x = 2024-01-04"\n')
     value = parse.tomllib.loads(text)
     dates = parse.toml_datetimes(value)
     assert [path for path, _ in dates] == [["a"], ["t", "list", 0], ["t", "list", 2]]
-    assert parse.toml_literals(text, [path for path, _ in dates]) == [(1, 5, "2024-01-01"), (4, 3, "10:00:00"), (6, 3, "2024-01-03 10:00:00.5+01:00")]
+    assert parse.toml_literals(text, [path for path, _ in dates]) == [(1, 5, "2024-01-01"), (4, 3, "10:00:00"), (7, 3, "2024-01-03 10:00:00.5+01:00")]
 
 
 def test_a_date_that_cannot_be_located_is_still_reported():

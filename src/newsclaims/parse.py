@@ -405,9 +405,10 @@ def parse_toml(text: str, shown: str) -> tuple[dict | None, list[Problem]]:
         return None, [problem("toml-invalid", shown, str(error), line=line, column=column)]
 
 
-# A TOML date, date-time or time literal where a value starts (after '=', '[', ',' or '{'). Used only
-# to find the lines of values tomllib already parsed as dates: a miss costs a line number, not a check.
-_TOML_DATETIME = re.compile(r"(?<=[=\[,{])([ \t]*(?:\r?\n[ \t]*)*)"
+# A TOML date, date-time or time literal where a value starts (after '=', '[', ',' or '{', then spaces,
+# newlines and comments). Used only to find the lines of values tomllib already parsed as dates: a miss
+# costs a line number, not a check. Possessive: a long comment is not backtracked into.
+_TOML_DATETIME = re.compile(r"(?<=[=\[,{])((?:[ \t\r\n]|#[^\n]*+)*+)"
                             r"(\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})?)?|\d{2}:\d{2}:\d{2}(?:\.\d+)?)"
                             r"(?=[ \t\r\n,\]}#]|\Z)")
 _TOML_MARKER = "newsclaims-toml-datetime-"
