@@ -66,6 +66,14 @@ def _override_after_the_spans(project: Path, _tmp=None) -> None:
     _with_text(project, (project / TEXT).read_bytes() + "\u202e)c( 2024\u202c\n".encode("utf-8"))
 
 
+def _link_splits_outside(project: Path, tmp: Path) -> None:
+    """corpus/splits.json replaced by a link to a file outside the project (that is not JSON)."""
+    outside = tmp / "outside-splits.json"
+    outside.write_text("not json\n", encoding="utf-8")
+    (project / SPLITS).unlink()
+    (project / SPLITS).symlink_to(outside)
+
+
 def _git_repo(project: Path, _tmp=None) -> None:
     """The project as a git repository with everything committed (for --changed HEAD)."""
     git = ["git", "-C", str(project), "-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"]
@@ -121,6 +129,12 @@ CASES = [
                 setup=lambda project, _tmp: _replace(project / "CHANGELOG.md", "## 0.1.0", "## 0.0.9")),
     HostileCase("changelog-not-utf8", "CHANGELOG.md in Latin-1", ["validate"], 1, ("CHANGELOG.md:", "encoding-not-utf8", "Re-save the file as UTF-8"),
                 setup=lambda project, _tmp: _append_bytes(project / "CHANGELOG.md", "- caf\u00e9\n".encode("latin-1"))),
+    HostileCase("splits-link-outside", "corpus/splits.json a link to a file outside the corpus: refused, not read", ["validate"], 1,
+                ("corpus/splits.json: unexpected-file", "outside the corpus", "Replace the link by the file itself", "1 problem in 1 file"),
+                setup=_link_splits_outside),
+    HostileCase("splits-link-outside-named", "validate corpus/splits.json, a link to a file outside the corpus", ["validate", str(SPLITS)], 1,
+                ("corpus/splits.json: unexpected-file", "outside the corpus", "Replace the link by the file itself", "1 problem in 1 file"),
+                setup=_link_splits_outside),
     HostileCase("splits-unassigned-named", "validate corpus/splits.json, with a new document it does not list", ["validate", str(SPLITS)], 1,
                 ("corpus/splits.json", "split-unassigned", "'mini-doc-two' has no split", "Run `newsclaims split`"), setup=ADD_COPY),
     HostileCase("changelog-named", "validate CHANGELOG.md, without a section for the version", ["validate", "CHANGELOG.md"], 1,

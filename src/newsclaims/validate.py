@@ -409,6 +409,8 @@ def check_build_inputs(layout: Layout, inventory: Inventory) -> list[Problem]:
     for the version. One dict lookup a document; the build's check that each split is its group's hash
     needs every story_id, so it is left to the build."""
     settings = inventory.report.settings
+    if _outside(layout.splits_path, layout.corpus_dir) is not None:  # the inventory refused the link: not followed
+        return []
     problems = check_splits(layout.splits_path, layout.schema_dir, inventory.doc_ids, settings)
     if settings is not None:
         problems += check_changelog(layout, settings["dataset"]["version"])
@@ -528,9 +530,11 @@ def validate_paths(layout: Layout, paths: list[Path]) -> Report:
         report.files_checked += 1
         if suffix is not None:
             wrong = _outside(path, absolute.parent.parent) or _entry_problem(path, path.name, suffix, regular=True)  # the reader names special files
-            if wrong is not None:
-                report.problems.append(wrong)
-                continue
+        else:  # corpus.toml, sources.json, splits.json: a link out of the corpus is refused, as the whole run refuses it
+            wrong = _outside(path, absolute.parent) if absolute.parent.name == "corpus" else None
+        if wrong is not None:
+            report.problems.append(wrong)
+            continue
         named = path.name if suffix is None else None  # annotations/sources.json is the annotation of doc_id "sources"
         if named == "corpus.toml":
             report.settings, problems = check_settings(path, layout.schema_dir)
