@@ -7,6 +7,7 @@ and that each yields exactly its code; docs/errors.md shows the fixtures as exam
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -58,6 +59,13 @@ def _add_copy(root: Path, doc_id: str) -> None:
     (annotation.parent / f"{doc_id}.json").write_text(json.dumps(content, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
+def _bidi_isolate(root: Path) -> None:
+    """Hebrew in a right-to-left isolate after the last span, and the annotation's text_sha256 updated."""
+    text, annotation = _paths(root)
+    text.write_bytes(text.read_bytes() + "\u2067\u05e9\u05dc\u05d5\u05dd\u2069\n".encode("utf-8"))
+    _edit_annotation(root, lambda a: a.update(text_sha256=hashlib.sha256(text.read_bytes()).hexdigest()))
+
+
 def _whitespace_edge(annotation):
     claim = annotation["claims"][0]  # the title claim; the title line ends with a newline after it
     claim["end"] += 1
@@ -73,6 +81,7 @@ FIXTURES = {
     "text-crlf": lambda root: _edit_text(root, lambda data: data.replace(b"\n", b"\r\n")),
     "text-not-nfc": lambda root: _edit_text(root, lambda data: data.replace(b"Damascus", "Dame\u0301scus".encode())),
     "text-control-char": lambda root: _edit_text(root, lambda data: data.replace(b"Speak,", b"Speak\x00,")),
+    "text-bidi-control": _bidi_isolate,  # a warning: validate exits 0
     "json-invalid": lambda root: _replace_in_file(_paths(root)[1], '"claims": [', '"claims": [,'),
     "json-duplicate-key": lambda root: _replace_in_file(_paths(root)[1], '"doc_id": "mini-doc",', '"doc_id": "mini-doc",\n  "doc_id": "mini-doc",'),
     "json-too-deep": lambda root: _replace_in_file(_paths(root)[1], '"claims": [', '"deep": ' + "[" * 40 + "]" * 40 + ',\n  "claims": ['),

@@ -16,7 +16,6 @@ import ctypes.util
 import itertools
 import os
 from contextlib import contextmanager
-import re
 import shutil
 import tempfile
 from collections import Counter
@@ -32,10 +31,10 @@ from .cli import UsageError
 from .corpus import Layout
 from .features import CONFIGS, RowEncoder, config_columns, config_features
 from .pipeline import StageContext, record_batch, run_local, start_workers_early
-from .problems import Problem, problem
+from .problems import Problem, has_errors
 from .rows import source_rows
 from .schemas import schema_version, vocabularies
-from .validate import corpus_inventory, shown_path
+from .validate import check_changelog, corpus_inventory, shown_path
 
 SPLIT_ORDER = splits.SPLIT_NAMES
 # The sources registry is corpus-wide, not per document: it is published as one split.
@@ -52,19 +51,14 @@ OLD_PREFIX = ".data-old-"
 
 @dataclass
 class BuildResult:
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # errors (and warnings) of a refused build
     files_checked: int = 0
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # config -> split -> rows
+    warnings: list[Problem] = field(default_factory=list)  # of a build that was not refused for them
 
 
 def shard_name(split: str, index: int = 0, total: int = 1) -> str:
     return f"{split}-{index:05d}-of-{total:05d}.parquet"
-
-
-def changelog_section(changelog: str, version: str) -> str | None:
-    """The text of the `## <version>` section of CHANGELOG.md, or None when there is none."""
-    match = re.search(rf"^## \[?{re.escape(version)}\]?[^\n]*\n(.*?)(?=^## |\Z)", changelog, re.M | re.S)
-    return match.group(1).strip() if match else None
 
 
 class ShardWriter:
@@ -159,12 +153,14 @@ def write_documents(layout: Layout, inventory, listed: splits.ListedAssignment |
     else:
         results = run_local(context, items, workers=workers, progress=progress, total=len(inventory.doc_ids))
     written = Written(files_checked=report.files_checked)
+    refused = False
     for result in results:
         written.problems += result.problems
         written.files_checked += result.files_checked
         written.stories.update(result.stories)
         written.stale.update(result.stale)
-        if written.problems:
+        refused = refused or has_errors(result.problems)  # warnings (a bidi control in a text) do not stop the build
+        if refused:
             continue
         written.statistics.update(result.statistics)
         for (config, split), stream in result.batches.items():
@@ -188,13 +184,6 @@ def write_sources(layout: Layout, report, target: Path) -> ShardWriter:
     writer = ShardWriter(folder, SOURCES_SPLIT, schema, shard_bytes=1 << 62)
     writer.add(RowEncoder(features).encode(rows, schema))
     return writer
-
-
-def check_changelog(layout: Layout, version: str) -> list[Problem]:
-    path = layout.root / "CHANGELOG.md"
-    if not path.is_file() or changelog_section(path.read_text(encoding="utf-8"), version) is None:
-        return [problem("changelog-missing-version", shown_path(path), f"CHANGELOG.md has no section '## {version}' for the version in corpus/corpus.toml")]
-    return []
 
 
 # --- publishing: swap the complete new folder in --------------------------------------------------
@@ -299,9 +288,10 @@ def _build_locked(layout: Layout, data_dir: Path, workers, shard_bytes: int, pro
     try:
         written = write_documents(layout, inventory, listed, target, workers, shard_bytes, progress, engine)
         result.files_checked = written.files_checked
-        if written.problems:
+        if has_errors(written.problems):
             result.problems = written.problems
             return result
+        result.warnings = written.problems
         if listed is None:
             result.problems = split_problems
             return result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .parse import LIMITS
-from .problems import CATALOGUE, LEVEL_NAMES
+from .problems import CATALOGUE, LEVEL_NAMES, WARNING
 
 
 def render_error_catalogue() -> str:
@@ -18,6 +18,10 @@ def render_error_catalogue() -> str:
         "(levels 3 and 4 are independent and both run once level 2 passes). Exit status: 0 no problem,",
         "1 problems found, 2 usage or internal error. `--format json` prints the records as JSON.",
         "",
+        "Each record has a `severity`. Codes marked *(warning)* are reported, but do not make `validate` fail",
+        "(exit 0 when there are only warnings; the summary counts them apart) and do not refuse a build.",
+        "Level 5 is checked once the corpus has no error at the other levels, by `validate` as by `build`.",
+        "",
         "Each code has a fixture in `tests/invalid_fixtures.py` that produces exactly that code.",
         "",
     ]
@@ -26,7 +30,8 @@ def render_error_catalogue() -> str:
         for code, entry in CATALOGUE.items():
             if entry.level == level:
                 hint = entry.hint.replace("|", "\\|")
-                lines.append(f"| `{code}` | {entry.title} | {hint} |")
+                severity = " *(warning)*" if entry.severity == WARNING else ""
+                lines.append(f"| `{code}`{severity} | {entry.title} | {hint} |")
         lines.append("")
     lines += ["## Limits", "", "Files over these limits are refused before they are parsed (`file-too-large`, `json-too-deep`).", "",
               "| limit | value | applies to |", "|---|---|---|"]

@@ -8,13 +8,13 @@ depends on (schema/, sources.json, corpus.toml) means the whole corpus is checke
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
 from .cli import UsageError
 from .corpus import DOC_ID, Layout
-from .problems import Problem, problem
-from .validate import Report, shown_path, validate_corpus, validate_paths
+from .validate import CORPUS_FOLDERS, Report, validate_corpus, validate_paths
 
 MAIN_BRANCHES = ("main", "origin/main", "master", "origin/master")
 
@@ -76,21 +76,21 @@ def validate_changed(layout: Layout, rev: str | None) -> tuple[Report, str]:
     others: list[Path] = []
     for name in names:
         path = Path(name)
-        if len(path.parts) == 3 and path.parts[0] == "corpus" and path.parts[1] in ("documents", "annotations"):
-            doc_ids.add(path.stem) if DOC_ID.match(path.stem) else others.append(layout.root / path)
-        elif name == "corpus/splits.json":
+        if len(path.parts) >= 3 and path.parts[0] == "corpus" and path.parts[1] in CORPUS_FOLDERS:
+            # <doc_id>.txt in documents/, <doc_id>.json in annotations/; any other name, or a file in a
+            # folder there, is named to validate_paths, which refuses it as the whole-corpus run does
+            if len(path.parts) == 3 and path.suffix == CORPUS_FOLDERS[path.parts[1]] and DOC_ID.match(path.stem):
+                doc_ids.add(path.stem)
+            else:
+                others.append(layout.root / path)
+        elif name in ("corpus/splits.json", "CHANGELOG.md"):
             others.append(layout.root / path)
     paths: list[Path] = []
-    pairing: list[Problem] = []
     for doc_id in sorted(doc_ids):
         text, annotation = layout.document_path(doc_id), layout.annotation_path(doc_id)
-        if annotation.exists():
-            paths.append(annotation)  # its check reads and checks the text too
-        if text.exists():
-            paths.append(text)
-            if not annotation.exists():
-                pairing.append(problem("missing-annotation", shown_path(text), f"no annotation file {shown_path(annotation)} for this text"))
-    paths += [p for p in others if p.exists()]
-    report = validate_paths(layout, paths)
-    report.problems = pairing + report.problems
-    return report, f"{len(paths)} changed file(s) since {base[:12]}"
+        if os.path.lexists(annotation):  # lexists: a broken link is reported, not skipped
+            paths.append(annotation)  # its check reads and checks the text too (missing-document without one)
+        if os.path.lexists(text):
+            paths.append(text)  # missing-annotation without one
+    paths += [p for p in others if os.path.lexists(p)]
+    return validate_paths(layout, paths), f"{len(paths)} changed file(s) since {base[:12]}"

@@ -30,7 +30,7 @@ import orjson
 from . import __version__
 from .corpus import Layout, find_root
 from .errors import EnvironmentFailure, environment_failure
-from .problems import CATALOGUE, LEVEL_NAMES
+from .problems import CATALOGUE, LEVEL_NAMES, WARNING, errors_of
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENVIRONMENT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_STATUS_EPILOG = ("exit status: 0 ok; 1 problems found or check failed; 2 usage error, refusal or internal "
@@ -164,18 +164,26 @@ def resolve_layout(root: str | None) -> Layout:
 
 def print_problems(problems, files_checked: int, output_format: str, out=None) -> None:
     out = out or sys.stdout
+    errors = errors_of(problems)  # warnings are listed, counted apart, and do not make the input invalid
     if output_format == "json":
-        payload = {"valid": not problems, "files_checked": files_checked, "problem_count": len(problems),
+        # problem_count counts every record; each has its severity (a key more would change the format)
+        payload = {"valid": not errors, "files_checked": files_checked, "problem_count": len(problems),
                    "problems": [p.as_dict() for p in problems]}
         out.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode() + "\n")
         return
     for p in problems:
         out.write(p.format_text() + "\n")
-    files = len({p.file for p in problems})
-    if problems:
-        out.write(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {files} file{'s' if files != 1 else ''} ({files_checked} checked)\n")
+
+    def _counted(found, noun: str) -> str:
+        files = len({p.file for p in found})
+        return f"{len(found)} {noun}{'s' if len(found) != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+
+    warnings = [p for p in problems if p.severity == WARNING]
+    counted = f"; {_counted(warnings, 'warning')}" if warnings else ""
+    if errors:
+        out.write(f"{_counted(errors, 'problem')}{counted} ({files_checked} checked)\n")
     else:
-        out.write(f"ok: {files_checked} files checked, no problems\n")
+        out.write(f"ok: {files_checked} files checked, no problems{counted}\n")
 
 
 def cmd_validate(args) -> int:

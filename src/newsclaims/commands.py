@@ -24,6 +24,8 @@ def cmd_build(args) -> int:
         print("build refused: the corpus must be fixed first; nothing was written.", file=sys.stderr)
         print_problems(result.problems, result.files_checked, args.format)
         return EXIT_INVALID
+    for warning in result.warnings:  # reported (stderr: the JSON output stays as it was), not a refusal
+        print(warning.format_text(), file=sys.stderr)
     if args.format == "json":
         print(orjson.dumps({"data": str(data_dir), "rows": result.counts}, option=orjson.OPT_INDENT_2).decode())
     else:

@@ -7,6 +7,7 @@ failed the parse level and later levels must skip it.
 from __future__ import annotations
 
 import bisect
+import datetime
 import functools
 import json
 import json.scanner
@@ -18,7 +19,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from .problems import Problem, json_pointer, problem
+from .problems import Problem, has_errors, json_pointer, problem
 
 try:  # C versions of two hot yes/no checks (_fastcheck.c), built by pip when it finds a C compiler
     from . import _fastcheck as compiled
@@ -58,6 +59,12 @@ LIMITS = {
 
 # C0 controls, DEL and C1 controls except tab and newline; CR is reported as text-crlf instead.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Bidirectional embeddings, overrides (U+202A-U+202E) and isolates (U+2066-U+2069): they reorder how the
+# text around them is displayed, so a span can show other characters than its offsets hold (the "Trojan
+# Source" characters). The marks U+200E, U+200F and U+061C reorder nothing around them and are left alone.
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Either kind: a valid text costs one search of its rest; which kind, and where, only when one is there.
+_CONTROL_OR_BIDI = re.compile(f"[{_CONTROL.pattern[1:-1]}{_BIDI_CONTROL.pattern[1:-1]}]")
 
 
 def line_col(text: str, pos: int) -> tuple[int, int]:
@@ -171,6 +178,8 @@ def decode_text(data: bytes, path: str | Path) -> tuple[str | None, list[Problem
         line = data.count(b"\n", 0, error.start) + 1
         bad = data[error.start:error.start + 4].hex(" ")
         return None, [problem("encoding-not-utf8", shown_path(path), f"byte {error.start} (bytes {bad}) is not valid UTF-8: {error.reason}", line=line)]
+    if text.isspace():  # NBSP, U+2028, U+3000...: read_bytes found ASCII whitespace only; stops at the first other character
+        return None, [problem("file-empty", shown_path(path), "the file holds only whitespace (Unicode spaces or line separators)")]
     problems = []
     cr = text.find("\r")
     if cr >= 0:
@@ -181,16 +190,23 @@ def decode_text(data: bytes, path: str | Path) -> tuple[str | None, list[Problem
     # mostly in another script is checked whole: its rest would cost a second decoding for little gain.
     rest_bytes = data.translate(None, _PLAIN_ASCII)
     rest = rest_bytes.decode("utf-8") if 2 * len(rest_bytes) < len(data) else text
-    control = _CONTROL.search(text) if _CONTROL.search(rest) else None
+    suspect = _CONTROL_OR_BIDI.search(rest) is not None
+    control = _CONTROL.search(text) if suspect else None
     if control:
         line, column = line_col(text, control.start())
         problems.append(problem("text-control-char", shown_path(path), f"control character U+{ord(control.group()):04X} in the text", line=line, column=column))
+    bidi = _BIDI_CONTROL.search(text) if suspect else None
+    if bidi:
+        line, column = line_col(text, bidi.start())
+        count = len(_BIDI_CONTROL.findall(rest))
+        problems.append(problem("text-bidi-control", shown_path(path), f"bidirectional control character U+{ord(bidi.group()):04X} in the text"
+                                + (f" ({count} in the file, first here)" if count > 1 else ""), line=line, column=column))
     if not is_nfc(text, rest):
         normalized = unicodedata.normalize("NFC", text)
         first = next((i for i, (a, b) in enumerate(zip(text, normalized)) if a != b), min(len(text), len(normalized)))
         line, column = line_col(text, first)
         problems.append(problem("text-not-nfc", shown_path(path), f"the text is not NFC (first difference near code point {first})", line=line, column=column))
-    return (None if problems else text), problems
+    return (None if has_errors(problems) else text), problems  # a warning does not stop the later levels
 
 
 def read_text(path: Path, limit: int) -> tuple[str | None, list[Problem]]:
@@ -387,6 +403,60 @@ def parse_toml(text: str, shown: str) -> tuple[dict | None, list[Problem]]:
         match = re.search(r"line (\d+), column (\d+)", str(error))
         line, column = (int(match.group(1)), int(match.group(2))) if match else (None, None)
         return None, [problem("toml-invalid", shown, str(error), line=line, column=column)]
+
+
+# A TOML date, date-time or time literal where a value starts (after '=', '[', ',' or '{', then spaces,
+# newlines and comments). Used only to find the lines of values tomllib already parsed as dates: a miss
+# costs a line number, not a check. Possessive: a long comment is not backtracked into.
+_TOML_DATETIME = re.compile(r"(?<=[=\[,{])((?:[ \t\r\n]|#[^\n]*+)*+)"
+                            r"(\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})?)?|\d{2}:\d{2}:\d{2}(?:\.\d+)?)"
+                            r"(?=[ \t\r\n,\]}#]|\Z)")
+_TOML_MARKER = "newsclaims-toml-datetime-"
+
+
+def toml_datetimes(value) -> list[tuple[list, object]]:
+    """(path, value) of every date, date-time or time in parsed TOML, in document order of the tables.
+    JSON has no such type: the schema check cannot take them (jsonschema_rs raises)."""
+    found, stack = [], [([], value)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, (datetime.date, datetime.time)):  # datetime.datetime is a date
+            found.append((path, node))
+        elif isinstance(node, dict):
+            stack.extend(reversed([([*path, key], child) for key, child in node.items()]))
+        elif isinstance(node, list):
+            stack.extend(reversed([([*path, index], child) for index, child in enumerate(node)]))
+    return found
+
+
+def toml_literals(text: str, paths: list[list]) -> list[tuple[int, int, str] | None]:
+    """(line, column, literal as written) of the TOML date or time at each path, or None where it is not
+    found. Every date-like literal is quoted with a numbered marker and the text parsed again: the path
+    then holds the marker of its own literal (one extra parse, however many dates)."""
+    matches = list(_TOML_DATETIME.finditer(text))
+    if not matches:
+        return [None] * len(paths)
+    numbers = iter(range(len(matches)))
+    marked = _TOML_DATETIME.sub(lambda m: f"{m.group(1)}'{_TOML_MARKER}{next(numbers)}'", text)
+    try:
+        reparsed = tomllib.loads(marked)
+    except tomllib.TOMLDecodeError:  # a literal matched inside a '...' string: no positions, still the problems
+        return [None] * len(paths)
+    located = []
+    for path in paths:
+        node = reparsed
+        try:
+            for key in path:
+                node = node[key]
+        except (KeyError, IndexError, TypeError):
+            node = None
+        if isinstance(node, str) and node.startswith(_TOML_MARKER) and node[len(_TOML_MARKER):].isdigit() \
+                and int(node[len(_TOML_MARKER):]) < len(matches):
+            match = matches[int(node[len(_TOML_MARKER):])]
+            located.append((*line_col(text, match.start(2)), match.group(2)))
+        else:
+            located.append(None)
+    return located
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")

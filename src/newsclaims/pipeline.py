@@ -22,9 +22,9 @@ from pathlib import Path
 
 
 from .parse import may_compose_backward
-from .problems import Problem, problem
+from .problems import Problem
 from .splits import stale_split
-from .validate import Document, check_annotation, check_text, shown_path
+from .validate import Document, check_annotation, check_text, missing_annotation
 
 # The text check's table (14 ms) is built here, at import: the fork server imports this module
 # before it forks, so that workers inherit the table instead of each building its own.
@@ -105,8 +105,7 @@ def _process_batch(context: StageContext, items: list[tuple[str, bool, bool, str
         else:
             text_of[doc_id] = None
         if not has_annotation:
-            result.problems.append(problem("missing-annotation", shown_path(text_path),
-                                           f"no annotation file {shown_path(os.path.join(annotations_dir, doc_id + '.json'))} for this text"))
+            result.problems.append(missing_annotation(text_path, os.path.join(annotations_dir, doc_id + ".json")))
             continue
         annotation, problems = check_annotation(f"{annotations_dir}{os.sep}{doc_id}.json", schema_dir, source_ids, text_of, documents_dir)
         result.problems += problems

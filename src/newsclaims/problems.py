@@ -17,11 +17,16 @@ BUILD = 5
 LEVEL_NAMES = {PARSE: "parse", SCHEMA: "schema", REFERENCES: "references", CONTENT: "content", BUILD: "build"}
 
 
+# Severities: an error makes `validate` fail and refuses a build; a warning is reported and does neither.
+ERROR, WARNING = "error", "warning"
+
+
 @dataclass(frozen=True)
 class Code:
     level: int
     title: str
     hint: str
+    severity: str = ERROR
 
 
 # code -> (level, what it means, how to fix it). Codes are stable: never rename one, add a new one.
@@ -35,6 +40,8 @@ CATALOGUE: dict[str, Code] = {
     "text-crlf": Code(PARSE, "The file has CR or CRLF line endings.", "Convert line endings to LF (e.g. `dos2unix FILE`); offsets are counted on LF text."),
     "text-not-nfc": Code(PARSE, "The text is not in Unicode normalisation form NFC.", "Normalise the text to NFC (Python: unicodedata.normalize('NFC', text)) before annotating; offsets count NFC code points."),
     "text-control-char": Code(PARSE, "The text holds a control character (NUL, escape...) other than newline and tab.", "Remove the control character; it is never part of a published article."),
+    "text-bidi-control": Code(PARSE, "The text holds a bidirectional embedding, override or isolate (U+202A-U+202E, U+2066-U+2069): spans around it display in another order than their code points.",
+                              "Remove the control character unless the article really needs it (right-to-left text displays without it); check the spans near it.", WARNING),
     "json-invalid": Code(PARSE, "The file is not valid JSON.", "Fix the syntax at the line and column shown (a missing comma or quote, a trailing comma, NaN)."),
     "json-duplicate-key": Code(PARSE, "An object has the same key twice; JSON parsers keep only one of them.", "Remove or rename one of the two keys."),
     "json-too-deep": Code(PARSE, "The JSON nests deeper than the limit.", "Annotation files are at most a few levels deep: check the file's structure (limits: docs/errors.md)."),
@@ -90,10 +97,14 @@ class Problem:
     def level(self) -> int:
         return CATALOGUE[self.code].level
 
+    @property
+    def severity(self) -> str:
+        return CATALOGUE[self.code].severity
+
     def as_dict(self) -> dict:
         # Not dataclasses.asdict: it deep-copies every field and costs ~20x more (a file can have many problems).
         return {"code": self.code, "file": self.file, "message": self.message, "pointer": self.pointer, "line": self.line,
-                "column": self.column, "hint": self.hint, "level": LEVEL_NAMES[self.level]}
+                "column": self.column, "hint": self.hint, "level": LEVEL_NAMES[self.level], "severity": self.severity}
 
     def format_text(self) -> str:
         place = self.file
@@ -102,7 +113,17 @@ class Problem:
             if self.column is not None:
                 place += f":{self.column}"
         pointer = f" (at {self.pointer})" if self.pointer else ""
-        return f"{place}: {self.code}: {self.message}{pointer}\n    hint: {self.hint}"
+        severity = "warning: " if self.severity == WARNING else ""  # errors keep the form tools already parse
+        return f"{place}: {severity}{self.code}: {self.message}{pointer}\n    hint: {self.hint}"
+
+
+def errors_of(problems) -> list[Problem]:
+    """The problems that are errors: only these make validate fail or refuse a build."""
+    return [p for p in problems if CATALOGUE[p.code].severity == ERROR]
+
+
+def has_errors(problems) -> bool:
+    return any(CATALOGUE[p.code].severity == ERROR for p in problems)
 
 
 def problem(code: str, file: str, message: str, *, pointer: str = "", line: int | None = None,

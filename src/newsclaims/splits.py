@@ -281,8 +281,8 @@ def groups_of(documents) -> dict[str, str]:
 
 def plan(layout: Layout, reshuffle: bool) -> SplitPlan:
     """Read the corpus and corpus/splits.json and work out the new assignment. Writes nothing."""
-    report = validate_corpus(layout)
-    if report.problems:  # a refusal on an invalid corpus: its own problems say what to fix
+    report = validate_corpus(layout, build_inputs=False)  # splits.json is what this run rewrites
+    if not report.valid:  # a refusal on an invalid corpus: its own problems say what to fix (warnings do not refuse)
         return SplitPlan(problems=report.problems, files_checked=report.files_checked)
     salt, ratios = report.settings["splits"]["salt"], report.settings["splits"]["ratios"]
     shown = shown_path(layout.splits_path)

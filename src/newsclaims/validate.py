@@ -6,7 +6,10 @@ so that they can run in worker processes on large corpora.
 
 from __future__ import annotations
 
+import copy
+import datetime
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,7 +19,7 @@ import orjson
 from . import checks, parse, schemas
 from .corpus import DOC_ID, DocIds, Layout, doc_id_names
 from .parse import shown_path
-from .problems import Problem, problem
+from .problems import BUILD, Problem, has_errors, json_pointer, problem
 
 
 def _outside(path, corpus_dir: Path):
@@ -35,6 +38,8 @@ def _outside(path, corpus_dir: Path):
 
 
 _CONTAINERS = (dict, list)
+CORPUS_FOLDERS = {"documents": ".txt", "annotations": ".json"}  # folder of corpus/ -> the suffix of its files
+IGNORED_NAMES = (".gitkeep", ".gitattributes")  # what git needs in those folders
 
 
 def _count_keys(value) -> int:
@@ -76,8 +81,13 @@ def fast_annotation(data: bytes, schema_dir: Path) -> dict | None:
     duplicate-key hook and an error iterator: valid files, nearly all of them, take this path. orjson
     keeps the last of duplicate keys silently, so keys_unique counts them in the bytes.
     """
+    return fast_json(data, schemas.validator(schema_dir, schemas.ANNOTATION), parse.MAX_JSON_VALUES)
+
+
+def fast_json(data: bytes, validator, max_values: int) -> dict | None:
+    """A JSON object certainly well-formed and valid for validator (fast_annotation), else None."""
     # A value takes at least one byte: only a file longer than the limit can hold too many.
-    if data.startswith(b"\xef\xbb\xbf") or (len(data) > parse.MAX_JSON_VALUES and parse.values_estimate(data) > parse.MAX_JSON_VALUES):
+    if data.startswith(b"\xef\xbb\xbf") or (len(data) > max_values and parse.values_estimate(data) > max_values):
         return None  # the exact path explains; a bomb is refused there before anything is built
     try:
         value = orjson.loads(data)
@@ -85,7 +95,7 @@ def fast_annotation(data: bytes, schema_dir: Path) -> dict | None:
         return None
     if type(value) is not dict or not keys_unique(data, value):
         return None
-    if not schemas.validator(schema_dir, schemas.ANNOTATION).is_valid(value):
+    if not validator.is_valid(value):
         return None
     return value
 
@@ -121,7 +131,7 @@ class Report:
 
     @property
     def valid(self) -> bool:
-        return not self.problems
+        return not has_errors(self.problems)  # warnings are reported, and do not make a corpus invalid
 
 
 def check_text(path: Path) -> tuple[str | None, bytes | None, list[Problem]]:
@@ -209,21 +219,55 @@ def check_sources(path: Path, schema_dir: Path) -> tuple[list[dict] | None, list
     return (registry["sources"] if not problems else None), problems
 
 
+_TOML_KINDS = {datetime.datetime: "date-time", datetime.date: "date", datetime.time: "time"}
+
+
+def _datetime_problems(settings: dict, dates: list, text: str, schema_dir: Path, shown: str) -> tuple[None, list[Problem]]:
+    """schema-type for each TOML date, date-time or time in corpus.toml (JSON, and so the schema, has no
+    such type), and the schema's problems of the rest, with each date read as the string it should be."""
+    located = parse.toml_literals(text, [path for path, _ in dates])
+    as_strings = copy.deepcopy(settings)
+    problems = []
+    for (path, value), where in zip(dates, located):
+        line, column, literal = where if where is not None else (None, None, value.isoformat())
+        parent = as_strings
+        for key in path[:-1]:
+            parent = parent[key]
+        parent[path[-1]] = literal
+        key = next((part for part in reversed(path) if isinstance(part, str)), "value")
+        example = f'{key} = "{literal}"' if isinstance(path[-1], str) else f'{key} = [..., "{literal}", ...]'
+        problems.append(problem("schema-type", shown, f"{literal} is a TOML {_TOML_KINDS[type(value)]}, which corpus.toml cannot hold: "
+                                f"its values are strings, numbers, booleans, arrays and tables", pointer=json_pointer(path), line=line, column=column,
+                                hint=f"Quote it, e.g. {example} (a string)."))
+    index_of = {p.pointer: i for i, p in enumerate(problems)}
+    for other in schemas.check_schema(as_strings, schema_dir, schemas.CORPUS, shown):
+        if other.pointer not in index_of:
+            problems.append(other)
+        else:  # the quoted value must pass the schema too: say so in the same record
+            date = problems[index_of[other.pointer]]
+            problems[index_of[other.pointer]] = replace(date, hint=f"{date.hint} As a string it must still be valid here: {other.message}.")
+    return None, sorted(problems, key=lambda p: (p.pointer, p.code, p.message))
+
+
 def check_settings(path: Path, schema_dir: Path) -> tuple[dict | None, list[Problem]]:
     shown = shown_path(path)
-    text, problems = parse.read_text(path, parse.MAX_REGISTRY_BYTES)
+    text, warnings = parse.read_text(path, parse.MAX_REGISTRY_BYTES)
     if text is None:
-        return None, problems
+        return None, warnings
     settings, problems = parse.parse_toml(text, shown)
     if settings is None:
-        return None, problems
-    problems = schemas.check_schema(settings, schema_dir, schemas.CORPUS, shown)
+        return None, warnings + problems
+    dates = parse.toml_datetimes(settings)
+    if dates:
+        settings, problems = _datetime_problems(settings, dates, text, schema_dir, shown)
+    else:
+        problems = schemas.check_schema(settings, schema_dir, schemas.CORPUS, shown)
     if not problems:
         ratios = settings["splits"]["ratios"]
         total = ratios["train"] + ratios["validation"] + ratios["test"]
         if abs(total - 1) > 1e-9:
             problems.append(problem("split-ratios-sum", shown, f"train + validation + test = {total:g}, not 1", pointer="/splits/ratios"))
-    return (settings if not problems else None), problems
+    return (settings if not problems else None), warnings + problems
 
 
 def _corpus_files(folder: Path, suffix: str, corpus_dir: Path) -> tuple[DocIds, list[Problem]]:
@@ -258,7 +302,7 @@ def _corpus_files(folder: Path, suffix: str, corpus_dir: Path) -> tuple[DocIds, 
     odd = [(name, None) for name in regular if not (name.endswith(suffix) and name[:-cut] in found)]
     problems = []
     for name, entry in sorted(odd + [(entry.name, entry) for entry in others], key=lambda pair: pair[0]):
-        if name in (".gitkeep", ".gitattributes"):
+        if name in IGNORED_NAMES:
             continue
         path = os.path.join(folder, name)
         if entry is not None and entry.is_symlink():
@@ -266,15 +310,33 @@ def _corpus_files(folder: Path, suffix: str, corpus_dir: Path) -> tuple[DocIds, 
             if linked is not None:
                 problems.append(linked)
                 continue
-        stem, dot, extension = name.rpartition(".")
-        if entry is not None and not entry.is_file():
-            problems.append(problem("unexpected-file", shown_path(path), "a folder or special file where only files belong"))
-        elif not dot or "." + extension != suffix or not DOC_ID.match(stem):
-            problems.append(problem("unexpected-file", shown_path(path), f"the name is not <doc_id>{suffix} with a lowercase slug doc_id",
-                                    hint=f"Name the file <doc_id>{suffix}, doc_id from a-z, 0-9 and '-' (3-81 characters)."))
+        wrong = _entry_problem(path, name, suffix, regular=entry is None or entry.is_file())
+        if wrong is not None:
+            problems.append(wrong)
         else:  # a link inside the corpus to a regular file
-            found.add(stem)
+            found.add(name[:-cut])
     return DocIds(found), problems
+
+
+def _entry_problem(path, name: str, suffix: str, regular: bool) -> Problem | None:
+    """unexpected-file for an entry of documents/ or annotations/ that is not a regular file named
+    <doc_id><suffix>; the same answer whether the whole corpus is listed or the file is named."""
+    if not regular:
+        return problem("unexpected-file", shown_path(path), "a folder or special file where only files belong")
+    stem, dot, extension = name.rpartition(".")
+    if not dot or "." + extension != suffix or not DOC_ID.match(stem):
+        return problem("unexpected-file", shown_path(path), f"the name is not <doc_id>{suffix} with a lowercase slug doc_id",
+                       hint=f"Name the file <doc_id>{suffix}, doc_id from a-z, 0-9 and '-' (3-81 characters).")
+    return None
+
+
+def corpus_folder_suffix(folder: Path) -> str | None:
+    """The suffix of the files in folder when it is a corpus' documents/ or annotations/, else None."""
+    return CORPUS_FOLDERS.get(folder.name) if folder.parent.name == "corpus" else None
+
+
+def missing_annotation(text_path, annotation_path) -> Problem:
+    return problem("missing-annotation", shown_path(text_path), f"no annotation file {shown_path(annotation_path)} for this text")
 
 
 @dataclass
@@ -295,7 +357,7 @@ class Inventory:
 def corpus_inventory(layout: Layout) -> Inventory:
     """corpus.toml, sources.json and the listing of documents/ and annotations/ (no document is read)."""
     report = Report()
-    linked = [p for p in (_outside(layout.settings_path, layout.corpus_dir), _outside(layout.sources_path, layout.corpus_dir)) if p]
+    linked = [p for p in map(lambda path: _outside(path, layout.corpus_dir), (layout.settings_path, layout.sources_path, layout.splits_path)) if p]
     if linked:
         report.problems += linked
         return Inventory(report)
@@ -304,6 +366,11 @@ def corpus_inventory(layout: Layout) -> Inventory:
     report.sources, problems = check_sources(layout.sources_path, layout.schema_dir) if layout.sources_path.exists() else (None, [problem("file-unreadable", shown_path(layout.sources_path), "corpus/sources.json is missing")])
     report.problems += problems
     report.files_checked = 2
+    return document_listing(layout, report)
+
+
+def document_listing(layout: Layout, report: Report) -> Inventory:
+    """The listing of documents/ and annotations/ (its problems go to report): which documents have which files."""
     texts, problems = _corpus_files(layout.documents_dir, ".txt", layout.corpus_dir)
     report.problems += problems
     annotations, problems = _corpus_files(layout.annotations_dir, ".json", layout.corpus_dir)
@@ -314,11 +381,70 @@ def corpus_inventory(layout: Layout) -> Inventory:
     return Inventory(report, DocIds(texts | annotations), without_annotation=texts - annotations, without_text=annotations - texts)
 
 
-def validate_corpus(layout: Layout, workers: int | None = None, keep_documents: bool = True, progress: bool | None = None) -> Report:
-    """Every file of the corpus, the registry, the settings, and the pairing of texts and annotations.
+def changelog_section(changelog: str, version: str) -> str | None:
+    """The text of the `## <version>` section of CHANGELOG.md, or None when there is none."""
+    match = re.search(rf"^## \[?{re.escape(version)}\]?[^\n]*\n(.*?)(?=^## |\Z)", changelog, re.M | re.S)
+    return match.group(1).strip() if match else None
+
+
+def check_changelog(layout: Layout, version: str) -> list[Problem]:
+    """CHANGELOG.md has a section for the version being built (`newsclaims build` copies the file into data/)."""
+    path = layout.root / "CHANGELOG.md"
+    missing = [problem("changelog-missing-version", shown_path(path), f"CHANGELOG.md has no section '## {version}' for the version in corpus/corpus.toml")]
+    if not path.is_file():
+        return missing
+    data, problems = parse.read_bytes(path, parse.MAX_REGISTRY_BYTES)  # bounded; Markdown, so no text-level checks
+    if data is None:
+        return [p for p in problems if p.code != "file-empty"] or missing
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return [problem("encoding-not-utf8", shown_path(path), f"byte {error.start} is not valid UTF-8: {error.reason}", line=data.count(b"\n", 0, error.start) + 1)]
+    return missing if changelog_section(text, version) is None else []
+
+
+def check_build_inputs(layout: Layout, inventory: Inventory) -> list[Problem]:
+    """What `newsclaims build` reads beyond the documents, checked as the build does: corpus/splits.json
+    (syntax and schema, then against the listing and corpus.toml's [splits]) and CHANGELOG.md's section
+    for the version. One dict lookup a document; the build's check that each split is its group's hash
+    needs every story_id, so it is left to the build."""
+    settings = inventory.report.settings
+    if _outside(layout.splits_path, layout.corpus_dir) is not None:  # the inventory refused the link: not followed
+        return []
+    problems = check_splits(layout.splits_path, layout.schema_dir, inventory.doc_ids, settings)
+    if settings is not None:
+        problems += check_changelog(layout, settings["dataset"]["version"])
+    return problems
+
+
+def check_splits(path: Path, schema_dir: Path, doc_ids, settings: dict | None) -> list[Problem]:
+    """splits.json parsed and schema-checked, then (with valid settings) against the listed doc_ids,
+    with the problems the build reports (splits.read_splits, splits.listed_assignment)."""
+    from .splits import _splits_validator, listed_assignment, located, read_splits  # splits imports this module
+
+    if settings is not None:  # the common case, at C speed: splits.json as `newsclaims split` writes it, up to date
+        data = parse.read_bytes(path, parse.MAX_REGISTRY_BYTES)[0] if os.path.isfile(path) else None
+        recorded = fast_json(data, _splits_validator(schema_dir), parse.MAX_REGISTRY_VALUES) if data is not None else None
+        # Written sorted: then its names joined are the listing's, exactly when both hold the same doc_ids.
+        if recorded is not None and recorded["salt"] == settings["splits"]["salt"] and recorded["ratios"] == settings["splits"]["ratios"] \
+                and len(recorded["documents"]) == len(doc_ids) and "\n".join(recorded["documents"]) == doc_ids.joined:
+            return []
+    recorded, problems = read_splits(path, schema_dir)  # the exact readers say what is wrong
+    if recorded is None or settings is None:
+        return problems
+    return located(listed_assignment(recorded, doc_ids, settings, shown_path(path)).problems, path)
+
+
+def validate_corpus(layout: Layout, workers: int | None = None, keep_documents: bool = True, progress: bool | None = None,
+                    build_inputs: bool = True) -> Report:
+    """Every file of the corpus, the registry, the settings, and the pairing of texts and annotations;
+    with build_inputs, also splits.json and CHANGELOG.md (what `newsclaims split` is about to rewrite
+    must not refuse it: it passes False).
 
     Documents are checked in batches by worker processes (pipeline.py); with keep_documents=False
-    the report holds problems only, and memory does not grow with the corpus.
+    the report holds problems only, and memory does not grow with the corpus. Build-level problems
+    (a split missing or stale, no changelog section) are reported on a corpus that is otherwise free
+    of errors, as the build does: a document with errors may be why its split is missing.
     """
     from .pipeline import StageContext, run_local, start_workers_early  # pipeline builds on this module
 
@@ -334,23 +460,54 @@ def validate_corpus(layout: Layout, workers: int | None = None, keep_documents: 
         report.files_checked += result.files_checked
         for document in result.documents:
             report.documents[document.doc_id] = document
+    if build_inputs:
+        problems = check_build_inputs(layout, inventory)
+        files = [p for p in problems if p.level != BUILD]  # splits.json's own syntax and schema
+        report.problems += files if has_errors(report.problems) or has_errors(files) else problems
     return report
 
 
+def _walk(folder: Path, corpus_dir: Path, problems: list[Problem]) -> list[Path]:
+    """The corpus files under a folder. documents/ and annotations/ are listed as the whole-corpus run
+    lists them (stray names, folders and links are unexpected files); elsewhere .json, .txt and .toml
+    files are taken, and links are not followed."""
+    suffix = corpus_folder_suffix(Path(os.path.abspath(folder)))
+    if suffix is not None:
+        doc_ids, listed = _corpus_files(folder, suffix, Path(os.path.abspath(folder)).parent)
+        problems += listed
+        return [folder / f"{doc_id}{suffix}" for doc_id in doc_ids]
+    files = []
+    for found in sorted(folder.iterdir()):
+        linked = _outside(found, corpus_dir)
+        if linked is not None:
+            problems.append(linked)
+        elif found.is_dir() and not found.is_symlink():
+            files += _walk(found, corpus_dir, problems)
+        elif found.suffix in (".json", ".txt", ".toml") and found.is_file():
+            files.append(found)
+    return files
+
+
+def _nested_folder(absolute: Path) -> Path | None:
+    """The folder inside a corpus' documents/ or annotations/ that holds the file, if any: the
+    whole-corpus run refuses such a folder (only files belong there) and never reads into it."""
+    for folder in absolute.parents:
+        if corpus_folder_suffix(folder.parent) is not None:
+            return folder
+    return None
+
+
 def validate_paths(layout: Layout, paths: list[Path]) -> Report:
-    """Only the files named (folders are walked): what a contributor runs on their change."""
+    """Only the files named (folders are walked): what a contributor runs on their change.
+
+    A file in a corpus' documents/ or annotations/ gets the answer the whole-corpus run gives it: a
+    name that is not <doc_id>.txt / <doc_id>.json, or a link out of the corpus, is an unexpected
+    file, and a text without its annotation (or an annotation without its text) is reported."""
     report = Report()
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            for found in sorted(path.rglob("*")):
-                if found.suffix not in (".json", ".txt", ".toml"):
-                    continue
-                linked = _outside(found, layout.corpus_dir)
-                if linked is not None:
-                    report.problems.append(linked)
-                elif found.is_file():
-                    files.append(found)
+            files += _walk(path, layout.corpus_dir, report.problems)
         else:
             files.append(path)
     needs_sources = any(f.suffix == ".json" and f.name != "sources.json" for f in files)
@@ -359,17 +516,40 @@ def validate_paths(layout: Layout, paths: list[Path]) -> Report:
         sources, _ = check_sources(layout.sources_path, layout.schema_dir)  # its problems belong to its own run
         source_ids = {s["id"] for s in sources} if sources is not None else None
     text_of: dict = {}
+    nested_seen: set[Path] = set()
     for path in files:
+        absolute = Path(os.path.abspath(path))
+        suffix = corpus_folder_suffix(absolute.parent)
+        if suffix is None and (nested := _nested_folder(absolute)) is not None:
+            if nested not in nested_seen:
+                nested_seen.add(nested)
+                report.problems.append(_entry_problem(nested, nested.name, CORPUS_FOLDERS[nested.parent.name], regular=False))
+            continue
+        if suffix is not None and path.name in IGNORED_NAMES:
+            continue
         report.files_checked += 1
-        if path.name == "corpus.toml":
+        if suffix is not None:
+            wrong = _outside(path, absolute.parent.parent) or _entry_problem(path, path.name, suffix, regular=True)  # the reader names special files
+        else:  # corpus.toml, sources.json, splits.json: a link out of the corpus is refused, as the whole run refuses it
+            wrong = _outside(path, absolute.parent) if absolute.parent.name == "corpus" else None
+        if wrong is not None:
+            report.problems.append(wrong)
+            continue
+        named = path.name if suffix is None else None  # annotations/sources.json is the annotation of doc_id "sources"
+        if named == "corpus.toml":
             report.settings, problems = check_settings(path, layout.schema_dir)
-        elif path.name == "sources.json":
+        elif named == "sources.json":
             report.sources, problems = check_sources(path, layout.schema_dir)
-        elif path.name == "splits.json":
-            from .splits import read_splits  # splits imports this module
-            problems = read_splits(path, layout.schema_dir)[1]
+        elif named == "splits.json":
+            problems = _check_named_splits(layout, path)
+        elif named == "CHANGELOG.md" and os.path.realpath(path) == os.path.realpath(layout.root / "CHANGELOG.md"):
+            settings = check_settings(layout.settings_path, layout.schema_dir)[0] if layout.settings_path.is_file() else None
+            problems = check_changelog(layout, settings["dataset"]["version"]) if settings is not None else []
         elif path.suffix == ".txt":
             problems = check_text(path)[2]
+            annotation = absolute.parent.parent / "annotations" / f"{path.stem}.json"
+            if suffix is not None and not os.path.lexists(annotation):  # a link there is the listing's to report
+                problems.append(missing_annotation(path, annotation))
         elif path.suffix != ".json":
             problems = [problem("unexpected-file", shown_path(path), "not a corpus file (<doc_id>.txt, <doc_id>.json, sources.json or corpus.toml)")]
         else:  # an annotation: its text is beside it (../documents/) or in the corpus
@@ -379,3 +559,14 @@ def validate_paths(layout: Layout, paths: list[Path]) -> Report:
             problems = check_annotation(path, layout.schema_dir, source_ids, text_of, documents_dir)[1]
         report.problems += problems
     return report
+
+
+def _check_named_splits(layout: Layout, path: Path) -> list[Problem]:
+    """A splits.json named on its own: its syntax and schema; the project's own also against the
+    listing of documents and corpus.toml, as the whole-corpus run checks it (no document is read)."""
+    if os.path.realpath(path) != os.path.realpath(layout.splits_path):
+        from .splits import read_splits  # splits imports this module
+        return read_splits(path, layout.schema_dir)[1]
+    settings = check_settings(layout.settings_path, layout.schema_dir)[0] if layout.settings_path.is_file() else None
+    doc_ids = document_listing(layout, Report()).doc_ids  # the listing's own problems belong to the run that lists
+    return check_splits(path, layout.schema_dir, doc_ids, settings)
