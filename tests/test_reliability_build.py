@@ -91,6 +91,11 @@ def _read_only_data(project: Path, tmp: Path) -> None:  # chmod 555 data
     (project / "data").chmod(0o555)
 
 
+def _unreadable_manifest(project: Path, tmp: Path) -> None:  # chmod 000 data/manifest.json
+    _data(project, tmp)
+    (project / "data" / "manifest.json").chmod(0)
+
+
 def _small_disk(project: Path, tmp: Path) -> None:
     """The tmpfs of the full-disk case: the project and its data/ fit, a second data/ does not."""
     _data(project, tmp)
@@ -104,10 +109,12 @@ SMALL_DISK = (
     "mkdir -p {tmp}/real && mount --bind {tmp}/disk {tmp}/real",
     "mount -t tmpfs -o size=$(cat {tmp}/tmpfs-size) tmpfs {tmp}/disk",
     "cp -a {tmp}/real/project {tmp}/disk/project && cd {project}",
-    # $$ is the build once sh execs it; it stays a zombie until the harness reaps it, after this ends
+    # $$ is the build once sh execs it; it stays a zombie until the harness reaps it, which is after
+    # this job ends: it holds the output pipes open, and the harness reads them to their end first
     "{{ (while kill -0 $$ 2>/dev/null && ! grep -q '^State:.*Z' /proc/$$/status; do sleep 0.05; done; "
-    "rm -rf {tmp}/real/project && cp -a {project} {tmp}/real/project) & }}",
+    "rm -rf {tmp}/real/project && cp -a {project} {tmp}/real/project && touch {tmp}/copied-back) & }}",
 )
+DATA_BIND_MOUNT = ("mount --bind {project}/data {project}/data", "cd {project}")  # as a container's volume at data/
 READ_ONLY_ROOT = ("mount --bind {project} {project}", "mount -o remount,bind,ro {project}", "cd {project}")
 
 CASES = [
@@ -136,20 +143,32 @@ CASES = [
     HostileCase("data-read-only", "chmod 555 data; build (unprivileged): the new version swapped in, then a PermissionError",
                 ["build"], 3, setup=_read_only_data, unprivileged=True,
                 says=("{project}/data is not writable", "chmod -R u+rwX {project}/data", "{project}/data is unchanged")),
+    HostileCase("data-manifest-unreadable", "chmod 000 data/manifest.json; build (unprivileged)",
+                ["build"], 3, setup=_unreadable_manifest, unprivileged=True,
+                says=("{project}/data/manifest.json cannot be read", "chmod -R u+rwX {project}/data", "{project}/data is unchanged")),
+    HostileCase("data-mount-point", "data/ a mount point (a bind mount, as a container's volume): it cannot be renamed",
+                ["build"], 2, setup=_data, mounts=DATA_BIND_MOUNT,
+                says=("{project}/data is a mount point", "--out {project}/data/data", "{project}/data is unchanged")),
     HostileCase("project-read-only", "build in a project on a read-only file system",
                 ["build"], 3, setup=_data, mounts=READ_ONLY_ROOT,
                 says=("{project} failed: the file system is read-only", "writable copy", "{project}/data is unchanged")),
     HostileCase("disk-full", "build on a disk that fills up half-way through the new version",
                 ["build"], 3, setup=_small_disk, mounts=SMALL_DISK,
-                says=("failed: the disk is full", "free some space", "{project}/data is unchanged", "temporary folder was removed")),
+                says=("writing the new version in {project} failed: the disk is full", "free some space", "{project}/data is unchanged",
+                      "temporary folder was removed")),
 ]
 
 
-def _cli_not_mapping(outcome, broken: list[str]) -> bool:
-    """Whether the only failure is exit 2 for an EnvironmentFailure: cli.main maps it to exit 3 in the
-    CLI change, merged separately (the build's part: the message, the files, no leftovers)."""
-    unmapped = outcome.returncode == 2 and "internal error: EnvironmentFailure:" in outcome.stderr
-    return unmapped and all(item.startswith(("exit 2", "an internal error")) for item in broken)
+# LEAD: exit 3 for an EnvironmentFailure is cli.main's (the CLI branch). Until it is merged the build's
+# EnvironmentFailure shows as "internal error: EnvironmentFailure: ..." with exit 2: those cases check
+# everything else (the message, the files, no leftovers), then xfail. Once merged, set this to True.
+CLI_MAPS_ENVIRONMENT_FAILURE = False
+
+
+def _unmapped_environment_failure(case, outcome) -> bool:
+    """Whether the CLI reported the build's EnvironmentFailure as an internal error (the library did raise it)."""
+    return (not CLI_MAPS_ENVIRONMENT_FAILURE and case.exit == 3 and outcome.returncode == 2
+            and "internal error: EnvironmentFailure:" in outcome.stderr)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
@@ -158,18 +177,21 @@ def test_hostile_build(case, tmp_path, prebuilt):
         pytest.skip("no private mount namespace here (needs root and unshare)")
     shutil.copytree(prebuilt, tmp_path / "prebuilt")
     project = copy_project(REPO, tmp_path / ("disk" if case.mounts == SMALL_DISK else "") / "project")
-    corpus_inode = (project / "corpus").stat().st_ino
     outcome = run_hostile(case, project, tmp_path)
     broken = check_outcome(case, outcome, project)
-    if broken and _cli_not_mapping(outcome, broken):
-        pytest.xfail("cli.main does not map EnvironmentFailure to exit 3 yet")
+    unmapped = _unmapped_environment_failure(case, outcome)
+    if unmapped:  # only the exit code and the "internal error" wording are the CLI's
+        broken = [item for item in broken if not item.startswith(("exit 2,", "an internal error"))]
     assert not broken, (broken, outcome.output[-2000:])
     if case.name == "data-mode-kept":
         assert stat.S_IMODE((project / "data").stat().st_mode) == 0o750
     if case.name == "data-symlink":
         assert (project / "data").is_symlink() and not list((tmp_path / "store").glob(".data-*"))
     if case.name == "disk-full":  # it did run out of space, and what it left on the tmpfs was copied back
-        assert "No space left on device" in outcome.stderr and (project / "corpus").stat().st_ino != corpus_inode
+        assert "No space left on device" in outcome.stderr, outcome.stderr
+        assert (tmp_path / "copied-back").exists()  # (the harness waits for it: it holds the output pipes open)
+    if unmapped:
+        pytest.xfail("cli.main does not map EnvironmentFailure to exit 3 on this branch (CLI_MAPS_ENVIRONMENT_FAILURE)")
 
 
 # --- library level ---------------------------------------------------------------------------------
@@ -299,3 +321,40 @@ def test_recover_puts_back_only_the_old_version_of_the_same_folder(tmp_path):
     assert not (tmp_path / "two").exists() and (tmp_path / f"{OLD_PREFIX}one.abcd1234").is_dir()
     build_module.recover(tmp_path, tmp_path / "one")
     assert (tmp_path / "one").is_dir() and not list(tmp_path.glob(OLD_PREFIX + "*"))
+
+
+def test_a_dangling_link_into_the_corpus_is_refused_as_the_corpus_not_with_a_mkdir_hint(project):
+    shutil.rmtree(project / "data")
+    (project / "data").symlink_to(project / "corpus" / "built")
+    with pytest.raises(UsageError) as refused:
+        build(Layout(project))
+    assert "is inside the corpus folder" in str(refused.value) and "mkdir" not in str(refused.value)
+    assert not (project / "corpus" / "built").exists()
+
+
+def test_a_file_put_in_data_during_the_build_is_not_deleted(project, monkeypatch):
+    add_copy_of_seed(project, "copy-01")
+    assert main(["--root", str(project), "split"]) == 0
+    before = tree_digest(project / "data")
+    real_sync = build_module._sync_tree
+
+    def user_writes_meanwhile(folder):
+        real_sync(folder)
+        (project / "data" / "NOTES.txt").write_text("n\n")
+    monkeypatch.setattr(build_module, "_sync_tree", user_writes_meanwhile)
+    with pytest.raises(UsageError, match="holds files that no build wrote .*: NOTES.txt"):
+        build(Layout(project))
+    assert (project / "data" / "NOTES.txt").read_text() == "n\n"
+    (project / "data" / "NOTES.txt").unlink()
+    assert tree_digest(project / "data") == before
+    assert not [p.name for p in project.iterdir() if p.name.startswith(".data-")]
+
+
+def test_a_mount_point_is_refused_before_anything_is_written(project, monkeypatch):
+    real_ismount = os.path.ismount
+    monkeypatch.setattr(build_module.os.path, "ismount", lambda path: Path(path) == project / "data" or real_ismount(path))
+    before = snapshot(project)
+    with pytest.raises(UsageError) as refused:
+        build(Layout(project))
+    assert f"{project / 'data'} is a mount point" in str(refused.value) and f"(--out {project / 'data' / 'data'})" in str(refused.value)
+    assert snapshot(project) == before

@@ -236,9 +236,6 @@ def resolve_out(layout: Layout, data_dir: Path) -> OutFolder:
     given = Path(data_dir)
     path = Path(os.path.realpath(given))  # through every link, so the swap happens beside the real folder
     if os.path.islink(given):
-        if not path.exists():
-            raise UsageError(f"the output folder {given} is a symbolic link to {os.readlink(given)}, which does not exist; "
-                             f"create that folder (mkdir -p {path}) and build again, or remove the link to build into a new folder {given}")
         shown = f"{given} (a symbolic link to {path})"
     else:
         shown = str(given) if os.path.abspath(given) == str(path) else f"{given} (that is {path})"
@@ -251,6 +248,9 @@ def resolve_out(layout: Layout, data_dir: Path) -> OutFolder:
         if relation is not None:
             raise UsageError(f"the output folder {shown} {relation} ({other}): a build replaces its output folder whole, so it is never "
                              f"the project folder, a folder above it, the corpus or the schema; build elsewhere ({ELSEWHERE})")
+    if os.path.islink(given) and not path.exists():  # after the guards: `mkdir -p` must not make a folder in the corpus
+        raise UsageError(f"the output folder {given} is a symbolic link to {os.readlink(given)}, which does not exist; "
+                         f"create that folder (mkdir -p {path}) and build again, or remove the link to build into a new folder {given}")
     existing = next(folder for folder in [path, *path.parents] if os.path.lexists(folder))
     if existing == path and not existing.is_dir():
         raise UsageError(f"the output folder {shown} is a file, not a folder: a build writes a folder there and would replace the file; "
@@ -265,13 +265,18 @@ def _manifest_files(out: OutFolder) -> set[str] | None:
     path = out.path / MANIFEST
     if not os.path.lexists(path):
         return None
+    files, why = None, "it is a link or a folder, not a file"
     try:
-        content = orjson.loads(path.read_bytes()) if path.is_file() and not path.is_symlink() else None
-        files = content.get("files") if isinstance(content, dict) and "manifest_format" in content else None
+        if path.is_file() and not path.is_symlink():
+            content = orjson.loads(path.read_bytes())
+            files = content.get("files") if isinstance(content, dict) and "manifest_format" in content else None
+            why = "it has no manifest_format and files"
     except orjson.JSONDecodeError as error:
-        files, why = None, f"it is not JSON: {error}"
-    else:
-        why = "it has no manifest_format and files"
+        why = f"it is not JSON: {error}"
+    except OSError as error:
+        if error.errno not in errors.ENVIRONMENT_ERRNOS:
+            raise
+        raise _not_replaceable(out, path, error.errno, "cannot be read") from None
     if not isinstance(files, dict):
         raise UsageError(f"the output folder {out.shown} has a {MANIFEST} that is not a build's manifest ({why}), and a build replaces only "
                          f"a folder a build wrote; if {out.path} is an old build you no longer need, delete it (rm -r {out.path}) and build "
@@ -318,6 +323,8 @@ def check_replaceable(out: OutFolder) -> None:
         raise EnvironmentFailure(f"{failure}; nothing was written: {out.state()}", parent)
     if not out.path.exists():
         return
+    if os.path.ismount(out.path):  # the swap renames it, which a mount point refuses (EBUSY)
+        raise _mount_point(out)
     listed = _manifest_files(out)
     try:
         foreign, folders = _survey(out.path, listed or set())
@@ -335,6 +342,11 @@ def check_replaceable(out: OutFolder) -> None:
         problem_path = _writable(folder, os.R_OK | os.W_OK | os.X_OK)
         if problem_path is not None:
             raise _not_replaceable(out, folder, problem_path.errno, "is not writable")
+
+
+def _mount_point(out: OutFolder) -> UsageError:
+    return UsageError(f"the output folder {out.shown} is a mount point: a build swaps its new version in by renaming the folder, which "
+                      f"a mount point does not allow; build into a folder inside it (--out {out.path / 'data'}); nothing was written: {out.state()}")
 
 
 def _not_replaceable(out: OutFolder, folder: Path, code: int, verb: str) -> EnvironmentFailure:
@@ -429,7 +441,11 @@ def recover(root: Path, data_dir: Path) -> None:
     prefix = _old_prefix(data_dir)
     for old in sorted(p for p in root.iterdir() if p.name.startswith(prefix)):  # not another folder's old version
         if not data_dir.exists():
-            os.replace(old, data_dir)
+            try:
+                os.replace(old, data_dir)
+            except OSError as error:
+                raise _environment(error, "putting back the previous version that an interrupted build set aside:", old,
+                                   f"{data_dir} is missing and its last good version is {old}: move it back (mv {old} {data_dir})") from None
         else:
             shutil.rmtree(old, ignore_errors=True)
 
@@ -449,7 +465,10 @@ def build_lock(data_dir: Path):
     except ImportError:  # not POSIX: no lock, builds must not be run at once
         yield
         return
-    fd = os.open(data_dir.parent, os.O_RDONLY)
+    try:
+        fd = os.open(data_dir.parent, os.O_RDONLY)
+    except OSError as error:
+        raise _environment(error, "opening the folder to lock it:", data_dir.parent, f"nothing was written in {data_dir.parent}") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -532,13 +551,24 @@ def _build_locked(layout: Layout, out: OutFolder, workers, shard_bytes: int, pro
         if mode is not None:
             os.chmod(target, mode)
         _sync_tree(target)
+        check_replaceable(out)  # again: a long build gives a user time to put a file in data/
         publish(target, out.path, out.shown)
         result.counts = counts
     except OSError as error:  # disk full, read-only: nothing was published, and nothing is left behind
         shutil.rmtree(target, ignore_errors=True)
+        if error.errno == errno.EBUSY and out.path.is_dir():  # a bind mount, which ismount does not see
+            raise _mount_point(out) from None
+        if error.errno not in errors.ENVIRONMENT_ERRNOS:
+            raise  # not the machine's refusal: a bug
         left = (f", and the temporary folder {target} could not be removed: delete it (rm -r {target})" if os.path.lexists(target)
                 else ", and the temporary folder was removed")
-        raise _environment(error, f"building {out.shown}: writing", target, f"the build was not published: {out.state()}{left}") from None
+        where = os.fsdecode(error.filename) if error.filename is not None else None
+        if where is None or Path(where) == target or target in Path(where).parents:
+            # pyarrow names no file, and one in the temporary folder is gone: name the folder that needs the space
+            error, doing = OSError(error.errno, error.strerror or str(error)), f"building {out.shown}: writing the new version in"
+        else:
+            doing = f"building {out.shown}: using"
+        raise _environment(error, doing, out.path.parent, f"the build was not published: {out.state()}{left}") from None
     finally:
         if target.exists():
             shutil.rmtree(target, ignore_errors=True)
