@@ -12,16 +12,22 @@ import stat
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, copy_project
 from hostile import HostileCase, can_mount, check_outcome, run_hostile, snapshot
+from test_build import add_copy_of_seed, tree_digest
+
 from newsclaims import build as build_module
+from newsclaims.build import (
+    OLD_PREFIX,
+    TEMP_PREFIX,
+    build,
+    check_replaceable,
+    resolve_out,
+)
 from newsclaims.cli import main
-from newsclaims.manifest import verify
-from newsclaims.build import OLD_PREFIX, TEMP_PREFIX, build, check_replaceable, resolve_out
 from newsclaims.corpus import Layout
 from newsclaims.errors import EnvironmentFailure, UsageError
-from test_build import add_copy_of_seed, tree_digest
+from newsclaims.manifest import verify
 
 PAGE = 4096
 
@@ -111,8 +117,8 @@ SMALL_DISK = (
     "cp -a {tmp}/real/project {tmp}/disk/project && cd {project}",
     # $$ is the build once sh execs it; it stays a zombie until the harness reaps it, which is after
     # this job ends: it holds the output pipes open, and the harness reads them to their end first
-    "{{ (while kill -0 $$ 2>/dev/null && ! grep -q '^State:.*Z' /proc/$$/status; do sleep 0.05; done; "
-    "rm -rf {tmp}/real/project && cp -a {project} {tmp}/real/project && touch {tmp}/copied-back) & }}",
+    ("{{ (while kill -0 $$ 2>/dev/null && ! grep -q '^State:.*Z' /proc/$$/status; do sleep 0.05; done; "
+     "rm -rf {tmp}/real/project && cp -a {project} {tmp}/real/project && touch {tmp}/copied-back) & }}"),
 )
 DATA_BIND_MOUNT = ("mount --bind {project}/data {project}/data", "cd {project}")  # as a container's volume at data/
 READ_ONLY_ROOT = ("mount --bind {project} {project}", "mount -o remount,bind,ro {project}", "cd {project}")
