@@ -377,11 +377,11 @@ def _interrupt(signum: int, frame) -> None:
 
 
 def _register_pool(pool: ProcessPoolExecutor) -> None:
-    if not _ACTIVE_POOLS and threading.current_thread() is threading.main_thread():
-        for signum, default in _INTERRUPTED_BY.items():
-            if signal.getsignal(signum) is default:  # a handler of the caller's own is left alone
-                _SAVED_HANDLERS[signum] = signal.signal(signum, _interrupt)
     _ACTIVE_POOLS.add(pool)
+    if threading.current_thread() is threading.main_thread():  # signal.signal works there only
+        for signum, default in _INTERRUPTED_BY.items():
+            if signum not in _SAVED_HANDLERS and signal.getsignal(signum) is default:  # a caller's own handler stays
+                _SAVED_HANDLERS[signum] = signal.signal(signum, _interrupt)
 
 
 def _unregister_pool(pool: ProcessPoolExecutor) -> None:
