@@ -59,6 +59,13 @@ def session_processes(session: int) -> dict[int, tuple[int, str]]:
     return found
 
 
+def threads(pid: int) -> int:
+    try:
+        return len(os.listdir(f"/proc/{pid}/task"))
+    except OSError:  # ended
+        return 0
+
+
 class Run:
     """A command started in its own session, its stdout and stderr read to EOF by threads."""
 
@@ -73,18 +80,29 @@ class Run:
     def _read(self, name: str, stream) -> None:
         self.output[name] = stream.read()  # returns at EOF: when no process holds the pipe any more
 
-    def wait_for_workers(self, workers: int) -> dict[int, tuple[int, str]]:
-        """Wait until `workers` worker processes run (children of the fork server, or for synth of the
-        command itself), a little more so that batches are in flight; the session's processes then."""
+    def wait_for_workers(self, workers: int, freeze: bool = False) -> dict[int, tuple[int, str]]:
+        """Wait until `workers` worker processes are ready (children of the fork server, or for synth of
+        the command itself, running a second thread: the parent watch guard_worker starts last; they are
+        forked by a process of one thread), a little more
+        so that batches are in flight; the session's processes then. freeze: SIGSTOP the workers, so
+        that the command cannot end before it is signalled (validate checks 3000 documents in well
+        under a second) and the workers cannot help their own end."""
         main = self.process.pid
         deadline = time.monotonic() + WAIT_FOR_WORKERS_SECONDS
         while time.monotonic() < deadline:
             assert self.process.poll() is None, f"the command ended before its workers started: {self.output}"
             found = session_processes(main)
-            forked_by_server = sum(parent != main for parent, _ in found.values() if parent in found)
-            forked_by_main = sum(parent == main and "multiprocessing" not in command for parent, command in found.values())
-            if max(forked_by_server, forked_by_main) >= workers:
-                time.sleep(0.3)
+            # A child not yet exec'd shows its parent's command line: the fork server is known by its own.
+            servers = {pid for pid, (parent, command) in found.items() if parent == main and "multiprocessing.forkserver" in command}
+            ready = [pid for pid, (parent, command) in found.items()
+                     if (parent in servers if servers else parent == main and "multiprocessing" not in command)
+                     and threads(pid) > 1]
+            if len(ready) >= workers:
+                if freeze:
+                    for pid in ready:
+                        os.kill(pid, signal.SIGSTOP)
+                else:
+                    time.sleep(0.3)
                 return session_processes(main)
             time.sleep(0.02)
         raise AssertionError("the workers did not start")
@@ -125,7 +143,7 @@ def assert_helpers_detached(processes: dict[int, tuple[int, str]], main: int) ->
 @pytest.mark.parametrize("command", ["build", "validate"])
 def test_kill_9_of_the_main_process_takes_every_worker_with_it(project, command):
     run = Run(newsclaims("--root", str(project), command, "--workers", "2"))
-    processes = run.wait_for_workers(2)
+    processes = run.wait_for_workers(2, freeze=command == "validate")
     assert_helpers_detached(processes, run.process.pid)
     run.stop(signal.SIGKILL)
     assert run.process.returncode == -signal.SIGKILL
@@ -137,7 +155,7 @@ def test_kill_9_of_the_main_process_takes_every_worker_with_it(project, command)
 @pytest.mark.parametrize("command", ["build", "validate"])
 def test_sigterm_or_sigint_stops_the_workers_and_ends_without_a_traceback(project, command, signum, status, message):
     run = Run(newsclaims("--root", str(project), command, "--workers", "2"))
-    run.wait_for_workers(2)
+    run.wait_for_workers(2, freeze=command == "validate")
     run.stop(signum)
     assert run.process.returncode == status, run.output
     assert b"Traceback" not in run.output["stderr"], run.output["stderr"].decode()
