@@ -12,10 +12,13 @@ import gc
 import itertools
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -167,6 +170,7 @@ _WORKER_CONTEXT: StageContext | None = None
 
 def _init_worker(context: StageContext) -> None:
     global _WORKER_CONTEXT
+    guard_worker()
     _WORKER_CONTEXT = context
 
 
@@ -202,8 +206,189 @@ def start_workers_early(folder: Path, workers: int | None) -> None:
                 return
     except OSError:
         return  # the listing reports it
+    _start_helpers(_mp_context())
+
+
+# --- the helper processes die with this one and leave the caller's output alone -------------------
+#
+# Workers are forked by multiprocessing's fork server, not by this process, and the fork server and
+# the resource tracker are started with this process's stdout and stderr. Killed (kill -9) without
+# these guards, they all lived on, holding the caller's pipes open (`communicate()` and CI logs hung).
+# Now: the fork server and resource tracker start with stdin, stdout and stderr on /dev/null; the fork
+# server dies with this process (PR_SET_PDEATHSIG, when started by the main thread, and anyway once
+# its clients are gone: it exits when its "alive" pipe reaches EOF); each worker dies with the fork
+# server (PR_SET_PDEATHSIG) and with this process (a thread waiting on multiprocessing's parent
+# sentinel, a pipe that reaches EOF when this process ends); the resource tracker exits once every
+# one of them has closed its pipe. SIGTERM and SIGINT of this process kill the workers of the pools
+# in flight before the exception unwinds (see _interrupt).
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_PARENT_POLL_SECONDS = 0.5  # where the kernel cannot signal a parent's death (not Linux)
+
+# Run first by the helper processes multiprocessing starts with `python -c CODE`.
+_DETACH_CODE = ("import os\n"
+                "try:\n"
+                "    _null = os.open(os.devnull, os.O_RDWR)\n"
+                "    for _fd in (0, 1, 2):\n"
+                "        os.dup2(_null, _fd)\n"
+                "    os.close(_null)\n"
+                "except OSError:\n"
+                "    pass\n")
+# Then by the fork server only: killed when the thread that started it (this process's main thread)
+# ends; exits at once if that already happened before prctl took effect.
+_DIE_WITH_CODE = ("try:\n"
+                  "    import ctypes\n"
+                  "    ctypes.CDLL(None).prctl({request}, {signal})\n"
+                  "except Exception:\n"
+                  "    pass\n"
+                  "if os.getppid() != {pid}:\n"
+                  "    os._exit(0)\n")
+_spawn_lock = threading.Lock()
+
+
+def _detached_command(args: list, die_with_us: bool) -> list:
+    """The `python ... -c CODE` command line of a multiprocessing helper, CODE prefixed with the lines
+    above; any other command unchanged."""
+    if len(args) < 2 or args[-2] != "-c":
+        return args
+    prefix = _DETACH_CODE
+    if die_with_us and "multiprocessing.forkserver" in args[-1]:
+        prefix += _DIE_WITH_CODE.format(request=PR_SET_PDEATHSIG, signal=int(signal.SIGKILL), pid=os.getpid())
+    return [*args[:-1], prefix + args[-1]]
+
+
+def _start_helpers(mp_context) -> None:
+    """Start the resource tracker and (forkserver context) the fork server, detached as described
+    above; nothing when they run already. Microseconds then: a waitpid and a write to a pipe."""
+    if os.name != "posix":
+        return  # no fork server nor resource tracker
     import multiprocessing.forkserver
-    multiprocessing.forkserver.ensure_running()
+    import multiprocessing.resource_tracker
+    import multiprocessing.util
+
+    start = (multiprocessing.forkserver.ensure_running if mp_context.get_start_method() == "forkserver"
+             else multiprocessing.resource_tracker.ensure_running)
+    die_with_us = sys.platform.startswith("linux") and threading.current_thread() is threading.main_thread()
+    with _spawn_lock:
+        # Both start their process with util.spawnv_passfds; it is replaced only for this call.
+        spawn = multiprocessing.util.spawnv_passfds
+        multiprocessing.util.spawnv_passfds = lambda path, args, passfds: spawn(path, _detached_command(args, die_with_us), passfds)
+        try:
+            start()
+        finally:
+            multiprocessing.util.spawnv_passfds = spawn
+
+
+def _detach_stdio() -> None:
+    """Point this process's stdin, stdout and stderr at /dev/null (a worker's exception still travels
+    back through its future)."""
+    try:
+        null = os.open(os.devnull, os.O_RDWR)
+    except OSError:
+        return
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+
+
+def _die_with_parent() -> bool:
+    """Ask Linux to kill this process when its parent ends; whether that is now in force."""
+    if not sys.platform.startswith("linux"):
+        return False
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL)) != 0:
+            return False
+    except (OSError, AttributeError):  # no libc, or no prctl in it
+        return False
+    if os.getppid() != parent:  # the parent ended before the request took effect
+        os._exit(1)
+    return True
+
+
+def _watch_parent(sentinel, parent: int, poll: float | None) -> None:
+    from multiprocessing.connection import wait
+
+    while True:
+        try:
+            ended = bool(wait([sentinel], timeout=poll)) if sentinel is not None else None
+        except (OSError, ValueError):  # the sentinel was closed: this process is ending anyway
+            return
+        if ended or os.getppid() != parent:
+            os._exit(1)
+
+
+def guard_worker() -> None:
+    """Run first in every worker process (pipeline's and synth's): it dies with its parent and with
+    the process that made the pool, holds none of the caller's stdout/stderr, and leaves Ctrl-C to
+    that process (which stops the workers itself). Once per worker, nothing per batch."""
+    _detach_stdio()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    killed_by_kernel = _die_with_parent()
+    creator = multiprocessing.parent_process()
+    # The sentinel is a pipe the creating process holds open until it ends (a handle on Windows). For
+    # a forked worker it may also be held by its siblings, so then it fires late (never early): the
+    # parent's death is caught by prctl or, without it, by polling getppid().
+    sentinel = creator.sentinel if creator is not None else None
+    poll = None if killed_by_kernel else _PARENT_POLL_SECONDS
+    if sentinel is not None or poll is not None:
+        threading.Thread(target=_watch_parent, args=(sentinel, os.getppid(), poll), name="newsclaims-parent-watch",
+                         daemon=True).start()
+
+
+# --- stopping the workers on SIGTERM / SIGINT --------------------------------------------------------
+
+_ACTIVE_POOLS: set = set()  # run_local's pools in flight
+_SAVED_HANDLERS: dict = {}  # signal -> the handler _interrupt replaced
+_INTERRUPTED_BY = {signal.SIGINT: signal.default_int_handler, signal.SIGTERM: signal.SIG_DFL}
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """SIGKILL the pool's workers: safe from a signal handler (no lock taken). Closing this process's
+    end of the result pipe makes the pool's reader thread see EOF, should a killed worker have left a
+    result half-written, instead of waiting forever for its end (that thread is joined at exit)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            process.kill()
+        except (OSError, ValueError, AttributeError):  # gone already, or not started
+            pass
+    results = getattr(pool, "_result_queue", None)
+    writer = getattr(results, "_writer", None)
+    if writer is not None:
+        writer.close()
+
+
+def _interrupt(signum: int, frame) -> None:
+    """SIGTERM / SIGINT while workers run: stop them now, wherever this process is, then end as the
+    default would (SIGINT: KeyboardInterrupt; SIGTERM: exit 128 + 15), letting cleanups run."""
+    pools = list(_ACTIVE_POOLS)
+    for pool in pools:
+        _kill_workers(pool)
+    if not pools and signum == signal.SIGTERM:  # left installed by a pool closed in another thread
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise SystemExit(128 + signum)
+
+
+def _register_pool(pool: ProcessPoolExecutor) -> None:
+    _ACTIVE_POOLS.add(pool)
+    if threading.current_thread() is threading.main_thread():  # signal.signal works there only
+        for signum, default in _INTERRUPTED_BY.items():
+            if signum not in _SAVED_HANDLERS and signal.getsignal(signum) is default:  # a caller's own handler stays
+                _SAVED_HANDLERS[signum] = signal.signal(signum, _interrupt)
+
+
+def _unregister_pool(pool: ProcessPoolExecutor) -> None:
+    _ACTIVE_POOLS.discard(pool)
+    if not _ACTIVE_POOLS and threading.current_thread() is threading.main_thread():
+        while _SAVED_HANDLERS:
+            signum, handler = _SAVED_HANDLERS.popitem()
+            signal.signal(signum, handler)
 
 
 # --- reading ahead: files on disk are read by many requests at once, not one per worker ---------
@@ -304,7 +489,9 @@ def run_local(context: StageContext, items: Iterable, workers: int | None = None
             return
         # Threads: the hints wait on the disk (opening a file reads its inode), not on Python.
         reader = ThreadPoolExecutor(max_workers=PREFETCH_THREADS, thread_name_prefix="newsclaims-prefetch") if _CAN_PREFETCH else None
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_init_worker, initargs=(context,)) as pool:
+        mp_context = _mp_context()
+        _start_helpers(mp_context)
+        with _worker_pool(workers, mp_context, context) as pool:
             pending: deque = deque()
             queue = iter(batches)
 
@@ -332,6 +519,25 @@ def run_local(context: StageContext, items: Iterable, workers: int | None = None
                     reader.shutdown(wait=True, cancel_futures=True)
     finally:
         bar.close()
+
+
+@contextmanager
+def _worker_pool(workers: int, mp_context, context: StageContext) -> Iterator[ProcessPoolExecutor]:
+    """A process pool that, unless its work ended normally (an exception, SIGTERM / SIGINT, or the
+    caller dropping run_local's iterator), is stopped at once: its workers are killed rather than
+    left to finish the batches in flight."""
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp_context, initializer=_init_worker, initargs=(context,))
+    _register_pool(pool)
+    try:
+        yield pool
+    except BaseException:
+        _kill_workers(pool)
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown(wait=True)
+    finally:
+        _unregister_pool(pool)
 
 
 class _NoBar:

@@ -1207,7 +1207,9 @@ def generate(n_docs: int, out: Path, seed: int = 0, errors: int = 0, *, workers:
     if workers == 1 or n_docs < PARALLEL_FROM:
         collect(map(_write_chunk, tasks))
     else:
-        with multiprocessing.get_context().Pool(workers) as pool:
+        from .pipeline import guard_worker  # the workers die with this process, off the caller's stdout
+
+        with multiprocessing.get_context().Pool(workers, initializer=guard_worker) as pool:
             collect(pool.imap(_write_chunk, tasks))  # ordered: story ids arrive in document order
 
     groups = {doc_id_of(index): group_key(doc_id_of(index), story) for index, story in enumerate(stories)}
