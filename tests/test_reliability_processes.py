@@ -150,7 +150,7 @@ def test_kill_9_of_the_main_process_takes_every_worker_with_it(project, command)
 
 
 @pytest.mark.parametrize("signum, status, message", [(signal.SIGTERM, 128 + signal.SIGTERM, b""),
-                                                     (signal.SIGINT, 2, b"interrupted")],
+                                                     (signal.SIGINT, 130, b"interrupted")],
                          ids=["SIGTERM", "SIGINT"])
 @pytest.mark.parametrize("command", ["build", "validate"])
 def test_sigterm_or_sigint_stops_the_workers_and_ends_without_a_traceback(project, command, signum, status, message):
