@@ -283,7 +283,7 @@ def step_read_table(workdir: Path) -> dict:
 
 
 def step_generate(workdir: Path, docs: int, seed: int, workers: int | None) -> dict:
-    from newsclaims.synth import generate
+    from newsclaims.synth.project import generate
 
     started = time.perf_counter()
     result = generate(docs, workdir, seed=seed, workers=workers, force=True)

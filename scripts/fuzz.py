@@ -246,10 +246,10 @@ def render_catalogue(cases_per_mutator: int = 20) -> str:
     import test_limits
     import test_validate
     from invalid_fixtures import FIXTURES
-    from newsclaims import parse
-    from newsclaims.corpus import Layout
-    from newsclaims.problems import BUILD, CATALOGUE
-    from newsclaims.validate import check_annotation, check_sources
+    from newsclaims.validation import limits as parse
+    from newsclaims.project import Layout
+    from newsclaims.problems.codes import BUILD, CATALOGUE
+    from newsclaims.validation.files import check_annotation, check_sources
 
     from conftest import MINI, REPO
 

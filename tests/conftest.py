@@ -30,3 +30,14 @@ def mini_project(tmp_path) -> Path:
 def seed_project(tmp_path) -> Path:
     """The real corpus (corpus/), copied."""
     return copy_project(REPO, tmp_path / "project")
+
+
+def synth_cli(argv: list[str]) -> int:
+    """`newsclaims synth ARGS` as the command line runs it, with its exit status (argparse's refusal of an
+    option out of range is exit 2)."""
+    from newsclaims.cli import main
+
+    try:
+        return main(["synth", *argv])
+    except SystemExit as refused:
+        return refused.code

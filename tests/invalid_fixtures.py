@@ -11,7 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from newsclaims import parse
+from newsclaims.validation import limits as parse
 
 DOC = "mini-doc"
 

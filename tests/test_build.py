@@ -15,12 +15,14 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import REPO, copy_project
-from newsclaims import build as build_module
-from newsclaims import pipeline
+from newsclaims.workflows import build as build_module
+from newsclaims.workflows.output_folder import OLD_PREFIX, TEMP_PREFIX
+from newsclaims.dataset.stage import StageContext
+from newsclaims.engine.local import _CAN_PREFETCH, in_page_cache, prefetch
 from newsclaims.cli import main
-from newsclaims.corpus import Layout
-from newsclaims.features import config_features
-from newsclaims.manifest import verify
+from newsclaims.project import Layout
+from newsclaims.schema.features import config_features
+from newsclaims.dataset.manifest import verify
 
 SEED = "b8270d0f4451370c"
 LOAD_CHECK = Path(__file__).parent / "load_check.py"
@@ -130,12 +132,12 @@ def test_a_build_that_fails_half_way_leaves_the_previous_data_untouched(project,
     with pytest.raises(RuntimeError):
         build_module.build(Layout(project))
     assert tree_digest(data) == before
-    assert not [p for p in project.iterdir() if p.name.startswith((build_module.TEMP_PREFIX, build_module.OLD_PREFIX))]
+    assert not [p for p in project.iterdir() if p.name.startswith((TEMP_PREFIX, OLD_PREFIX))]
 
 
 def test_a_leftover_temporary_folder_is_never_published(project, capsys):
     data = build_project(capsys, project)
-    leftover = project / f"{build_module.TEMP_PREFIX}killed"
+    leftover = project / f"{TEMP_PREFIX}killed"
     (leftover / "claims").mkdir(parents=True)
     (leftover / "claims" / "train-00000-of-00001.parquet").write_bytes(b"half")
     build_project(capsys, project)
@@ -328,8 +330,8 @@ def test_workers_find_a_story_straddling_splits_as_the_whole_corpus_check_does(t
     # The build compares each document's split with its hash in the workers, batch by batch, and
     # describes a stale story after its pass; `check_assignment` does it all at once. Two members of
     # one story, in two different batches, recorded in two splits.
-    from newsclaims.splits import check_assignment
-    from newsclaims.validate import corpus_inventory
+    from newsclaims.splits.recorded import check_assignment
+    from newsclaims.validation.listing import corpus_inventory
 
     root = copy_project(REPO, tmp_path / "project")
     for i in range(299):
@@ -358,7 +360,7 @@ def test_workers_find_a_story_straddling_splits_as_the_whole_corpus_check_does(t
     assert problems[0].message in output
 
 
-@pytest.mark.skipif(not pipeline._CAN_PREFETCH, reason="no RWF_NOWAIT or posix_fadvise on this system")
+@pytest.mark.skipif(not _CAN_PREFETCH, reason="no RWF_NOWAIT or posix_fadvise on this system")
 def test_a_batch_is_read_ahead_only_when_its_files_are_not_in_memory(tmp_path):
     documents, annotations = tmp_path / "documents", tmp_path / "annotations"
     documents.mkdir()
@@ -367,13 +369,13 @@ def test_a_batch_is_read_ahead_only_when_its_files_are_not_in_memory(tmp_path):
     for doc_id, *_ in batch[:3]:
         for path in (documents / f"{doc_id}.txt", annotations / f"{doc_id}.json"):
             path.write_bytes(b"x" * 20000)
-    context = pipeline.StageContext(str(tmp_path), str(documents), str(annotations), {})
-    paths = pipeline._batch_paths(context, batch)
+    context = StageContext(str(tmp_path), str(documents), str(annotations), {})
+    paths = context.batch_paths(batch)
     assert len(paths) == 8 and all(p.startswith(str(tmp_path)) for p in paths)
     for path in paths[:6]:
         Path(path).read_bytes()  # now in the page cache
-    assert pipeline.in_page_cache(paths), "a missing file is left to the worker"
-    assert pipeline.prefetch(context, batch) is False
+    assert in_page_cache(paths), "a missing file is left to the worker"
+    assert prefetch(context, batch) is False
 
     for path in paths[:6]:  # written back, then dropped from the page cache
         fd = os.open(path, os.O_RDONLY)
@@ -382,9 +384,9 @@ def test_a_batch_is_read_ahead_only_when_its_files_are_not_in_memory(tmp_path):
             os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
         finally:
             os.close(fd)
-    if pipeline.in_page_cache(paths[:1]):
+    if in_page_cache(paths[:1]):
         pytest.skip("this file system keeps the pages (tmpfs): nothing to read ahead")
-    assert pipeline.prefetch(context, batch) is True
+    assert prefetch(context, batch) is True
     # Watched with mincore: a probe read would start the reads itself (the kernel reads ahead for it).
     deadline = time.monotonic() + 10
     while not all(all(resident_pages(path)) for path in paths[2:6]) and time.monotonic() < deadline:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from newsclaims.corpus import Layout
-from newsclaims.validate import check_annotation, check_sources
+from newsclaims.project import Layout
+from newsclaims.validation.files import check_annotation, check_sources
 
 from conftest import MINI, REPO
 

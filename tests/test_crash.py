@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, copy_project
-from newsclaims.build import OLD_PREFIX, TEMP_PREFIX
+from newsclaims.workflows.output_folder import OLD_PREFIX, TEMP_PREFIX
 from newsclaims.cli import main
-from newsclaims.manifest import verify
+from newsclaims.dataset.manifest import verify
 from test_build import add_copy_of_seed, tree_digest
 
 KILLS = 12

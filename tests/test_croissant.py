@@ -12,9 +12,9 @@ import pytest
 
 from conftest import REPO, copy_project
 from newsclaims.cli import main
-from newsclaims.croissant import CONTEXT, CROISSANT_VERSION, LICENSE_ALIASES, SPDX_IDS, croissant_json, license_url, render_croissant
-from newsclaims.features import config_columns, config_features
-from newsclaims.schemas import vocabularies
+from newsclaims.dataset.croissant import CONTEXT, CROISSANT_VERSION, LICENSE_ALIASES, SPDX_IDS, croissant_json, license_url, render_croissant
+from newsclaims.schema.features import config_columns, config_features
+from newsclaims.schema.files import vocabularies
 
 try:
     import tomllib

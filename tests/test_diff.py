@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 from pathlib import Path
@@ -11,8 +10,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from newsclaims.diff import (DiffError, diff_as_dict, diff_tables, format_diff, load_tables, resolve_side,
-                             run_diff)
+
+from newsclaims.dataset.diff import DiffError, diff_as_dict, diff_builds, diff_tables, format_diff, load_tables, resolve_side
 
 CLAIM_TYPES = ["factual", "opinion", "prediction"]
 ENTITY_TYPES = ["PERSON", "ORG", "LOC"]
@@ -87,9 +86,10 @@ def write_build(folder: Path, rows: dict[str, dict[str, list[dict]]], with_featu
 
 
 def run(old: str, new: str, repo_root: Path, output_format: str = "text") -> tuple[int, str]:
-    out = io.StringIO()
-    code = run_diff(old, new, repo_root, output_format=output_format, out=out)
-    return code, out.getvalue()
+    """What `newsclaims diff OLD NEW` prints and exits with (0 identical, 1 different); DiffError for a mistake."""
+    d = diff_builds(old, new, repo_root)
+    text = json.dumps(diff_as_dict(d), ensure_ascii=False, indent=2) + "\n" if output_format == "json" else format_diff(d)
+    return (0 if d.identical else 1), text
 
 
 @pytest.fixture
@@ -315,5 +315,5 @@ def test_unreadable_parquet_is_a_clear_error(tmp_path, old_build):
 
 def test_diff_error_is_a_usage_error():
     # So the CLI's handler reports it in one line with exit 2, however `diff` is wired.
-    from newsclaims.cli import UsageError
+    from newsclaims.errors import UsageError
     assert issubclass(DiffError, UsageError)

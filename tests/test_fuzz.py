@@ -476,7 +476,7 @@ def run_validate(project: Path) -> tuple[int, str, str]:
 def check_case(project: Path, target: Path, data: bytes, applied: list[str]) -> dict:
     """Write `data` as the annotation file `target`, validate, check every promise; restores nothing.
     Returns the report; raises AssertionError (with what broke) when a promise is not kept."""
-    from newsclaims.problems import CATALOGUE, LEVEL_NAMES
+    from newsclaims.problems.codes import CATALOGUE, LEVEL_NAMES
 
     target.write_bytes(data)
     before = corpus_digest(project)
@@ -588,7 +588,7 @@ def test_the_bad_input_catalogue_names_every_input():
     hole is on the page, and no mutator case broke a promise when it was written."""
     import importlib.util
 
-    from newsclaims.problems import CATALOGUE
+    from newsclaims.problems.codes import CATALOGUE
     from test_limits import OVER_LIMIT
 
     spec = importlib.util.spec_from_file_location("fuzz_script", REPO / "scripts" / "fuzz.py")

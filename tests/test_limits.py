@@ -1,5 +1,5 @@
 """Limits against resource abuse: file sizes, nesting depth, number of values, items per list, string
-lengths. Each is documented (docs/errors.md is generated from parse.LIMITS and the schema) and each is
+lengths. Each is documented (docs/errors.md is generated from LIMITS and the schema) and each is
 tested here at the limit and just over it. A JSON "bomb", deep or wide, is refused quickly and with
 bounded memory: it never reaches json.loads.
 """
@@ -7,7 +7,6 @@ bounded memory: it never reaches json.loads.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -17,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from newsclaims import parse
-from newsclaims.catalogue import render_error_catalogue
+from newsclaims.validation.limits import LIMITS, MAX_ANNOTATION_BYTES, MAX_DUPLICATE_KEYS_REPORTED, MAX_INT_DIGITS, MAX_JSON_DEPTH, MAX_JSON_VALUES, MAX_REGISTRY_BYTES, MAX_REGISTRY_VALUES, MAX_TEXT_BYTES
+from newsclaims.validation.level1_json import count_values, max_values_for, parse_json, text_depth, values_estimate
+from newsclaims.problems.docs import render_error_catalogue
 from newsclaims.cli import main
 
 from conftest import MINI, REPO, copy_project
@@ -58,16 +58,16 @@ def values_in(node) -> int:
 
 def test_every_limit_is_in_the_error_catalogue_page():
     page = (REPO / "docs" / "errors.md").read_text(encoding="utf-8")
-    assert page == render_error_catalogue()
-    for name, (value, what) in parse.LIMITS.items():
+    assert page == render_error_catalogue(LIMITS)
+    for name, (value, what) in LIMITS.items():
         assert f"| `{name}` | {value:,} | {what} |" in page
-    assert parse.LIMITS["MAX_JSON_VALUES"][0] == parse.MAX_JSON_VALUES
+    assert LIMITS["MAX_JSON_VALUES"][0] == MAX_JSON_VALUES
 
 
 # --- file sizes -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("which, limit", [("annotation", parse.MAX_ANNOTATION_BYTES), ("text", parse.MAX_TEXT_BYTES),
-                                          ("sources", parse.MAX_REGISTRY_BYTES), ("settings", parse.MAX_REGISTRY_BYTES)])
+@pytest.mark.parametrize("which, limit", [("annotation", MAX_ANNOTATION_BYTES), ("text", MAX_TEXT_BYTES),
+                                          ("sources", MAX_REGISTRY_BYTES), ("settings", MAX_REGISTRY_BYTES)])
 def test_a_file_over_its_size_limit_is_refused_without_being_read(mini_project, capsys, which, limit):
     corpus = mini_project / "corpus"
     path = {"annotation": annotation_path(mini_project), "text": corpus / "documents" / "mini-doc.txt",
@@ -86,29 +86,29 @@ def test_a_file_over_its_size_limit_is_refused_without_being_read(mini_project, 
 def test_an_annotation_of_exactly_the_size_limit_is_read(mini_project, capsys):
     path = annotation_path(mini_project)
     data = path.read_bytes().rstrip()
-    path.write_bytes(data + b" " * (parse.MAX_ANNOTATION_BYTES - len(data) - 1) + b"\n")
-    assert path.stat().st_size == parse.MAX_ANNOTATION_BYTES
+    path.write_bytes(data + b" " * (MAX_ANNOTATION_BYTES - len(data) - 1) + b"\n")
+    assert path.stat().st_size == MAX_ANNOTATION_BYTES
     assert validate(capsys, mini_project) == (0, {"valid": True, "files_checked": 4, "problem_count": 0, "problems": []})
 
 
 # --- nesting depth ----------------------------------------------------------------------------------
 
 def test_nesting_at_the_depth_limit_parses_and_one_level_more_is_refused():
-    depth = parse.MAX_JSON_DEPTH
-    value, problems = parse.parse_json("[" * depth + "]" * depth, "x.json")
+    depth = MAX_JSON_DEPTH
+    value, problems = parse_json("[" * depth + "]" * depth, "x.json")
     assert problems == [] and value is not None
-    value, problems = parse.parse_json('{"a": ' + "[" * depth + "]" * depth + "}", "x.json")
+    value, problems = parse_json('{"a": ' + "[" * depth + "]" * depth + "}", "x.json")
     assert [p.code for p in problems] == ["json-too-deep"]
     assert problems[0].pointer == "/a" + "/0" * (depth - 1)
 
 
 def test_brackets_inside_strings_are_not_nesting():
-    value, problems = parse.parse_json(json.dumps({"a": "[" * 100 + "{" * 100, "b": ["]]]}}}"]}), "x.json")
+    value, problems = parse_json(json.dumps({"a": "[" * 100 + "{" * 100, "b": ["]]]}}}"]}), "x.json")
     assert problems == [] and value["a"].startswith("[[")
-    assert parse.text_depth('{"a": "[[[[", "b": [{"c": "]]]"}]}') == 3
+    assert text_depth('{"a": "[[[[", "b": [{"c": "]]]"}]}') == 3
 
 
-@pytest.mark.parametrize("depth", [parse.MAX_JSON_DEPTH + 1, 900, 5_000, 400_000])
+@pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 900, 5_000, 400_000])
 def test_deep_nesting_in_an_annotation_is_one_problem(mini_project, capsys, depth):
     path = annotation_path(mini_project)
     path.write_text(path.read_text(encoding="utf-8").replace('"claims": [', '"deep": ' + "[" * depth + "]" * depth + ', "claims": [', 1),
@@ -127,56 +127,56 @@ def test_deep_nesting_in_an_annotation_is_one_problem(mini_project, capsys, dept
                                   (REPO / "corpus" / "sources.json").read_text(encoding="utf-8")])
 def test_the_value_count_is_exact_once_over_the_cheap_bound(text):
     exact = values_in(json.loads(text))
-    assert parse.count_values(text, limit=0) == exact      # limit 0: always the exact count
-    assert parse.count_values(text) >= exact                # the cheap bound never undercounts
-    assert parse.values_estimate(text.encode("utf-8")) == parse.values_estimate(text) >= exact  # on bytes too (orjson readers)
+    assert count_values(text, limit=0) == exact      # limit 0: always the exact count
+    assert count_values(text) >= exact                # the cheap bound never undercounts
+    assert values_estimate(text.encode("utf-8")) == values_estimate(text) >= exact  # on bytes too (orjson readers)
 
 
 def test_values_at_the_limit_parse_and_one_more_is_refused():
-    limit = parse.MAX_JSON_VALUES
+    limit = MAX_JSON_VALUES
     at_limit = "[" + "0," * (limit - 2) + "0]"  # the array and limit - 1 numbers
-    value, problems = parse.parse_json(at_limit, "x.json")
+    value, problems = parse_json(at_limit, "x.json")
     assert problems == [] and len(value) == limit - 1
-    value, problems = parse.parse_json("[" + "0," * (limit - 1) + "0]", "x.json")
+    value, problems = parse_json("[" + "0," * (limit - 1) + "0]", "x.json")
     assert value is None and [p.code for p in problems] == ["json-too-many-values"]
     assert f"{limit + 1:,} values" in problems[0].message and f"{limit:,}" in problems[0].message
 
 
 def test_commas_and_brackets_inside_strings_do_not_count():
-    text = json.dumps({"quote": ",[{" * parse.MAX_JSON_VALUES})
-    value, problems = parse.parse_json(text, "x.json")
-    assert problems == [] and len(value["quote"]) == 3 * parse.MAX_JSON_VALUES
+    text = json.dumps({"quote": ",[{" * MAX_JSON_VALUES})
+    value, problems = parse_json(text, "x.json")
+    assert problems == [] and len(value["quote"]) == 3 * MAX_JSON_VALUES
 
 
 def test_registries_have_their_own_value_limit():
-    assert parse.max_values_for("corpus/sources.json") == parse.MAX_REGISTRY_VALUES
-    assert parse.max_values_for("/x/corpus/splits.json") == parse.MAX_REGISTRY_VALUES
-    assert parse.max_values_for("corpus/annotations/sources-of-war.json") == parse.MAX_JSON_VALUES
-    wide = '{"documents": [' + "0," * (parse.MAX_JSON_VALUES + 10) + "0]}"
-    assert parse.parse_json(wide, "corpus/annotations/x.json")[1][0].code == "json-too-many-values"
-    value, problems = parse.parse_json(wide, "corpus/splits.json")
-    assert problems == [] and len(value["documents"]) == parse.MAX_JSON_VALUES + 11
+    assert max_values_for("corpus/sources.json") == MAX_REGISTRY_VALUES
+    assert max_values_for("/x/corpus/splits.json") == MAX_REGISTRY_VALUES
+    assert max_values_for("corpus/annotations/sources-of-war.json") == MAX_JSON_VALUES
+    wide = '{"documents": [' + "0," * (MAX_JSON_VALUES + 10) + "0]}"
+    assert parse_json(wide, "corpus/annotations/x.json")[1][0].code == "json-too-many-values"
+    value, problems = parse_json(wide, "corpus/splits.json")
+    assert problems == [] and len(value["documents"]) == MAX_JSON_VALUES + 11
 
 
 def test_too_many_values_is_one_problem_through_validate(mini_project, capsys):
-    edit(mini_project, lambda a: a["entities"][0]["mentions"].extend([{}] * parse.MAX_JSON_VALUES))
+    edit(mini_project, lambda a: a["entities"][0]["mentions"].extend([{}] * MAX_JSON_VALUES))
     exit_code, report = validate(capsys, mini_project)
     assert exit_code == 1 and codes(report) == ["json-too-many-values"] and len(report["problems"]) == 1
 
 
 def test_integers_have_at_most_the_digit_limit():
-    assert parse.parse_json("[" + "9" * parse.MAX_INT_DIGITS + "]", "x.json")[1] == []
-    for literal in ["9" * (parse.MAX_INT_DIGITS + 1), "-" + "9" * 5000, "1" + "0" * 100_000]:
-        value, problems = parse.parse_json('{"start": ' + literal + "}", "x.json")
+    assert parse_json("[" + "9" * MAX_INT_DIGITS + "]", "x.json")[1] == []
+    for literal in ["9" * (MAX_INT_DIGITS + 1), "-" + "9" * 5000, "1" + "0" * 100_000]:
+        value, problems = parse_json('{"start": ' + literal + "}", "x.json")
         assert [p.code for p in problems] == ["json-invalid"] and "digits" in problems[0].message
         assert (problems[0].line, problems[0].column) == (1, 11)
-    assert parse.parse_json('["' + "9" * 10_000 + '"]', "x.json")[1] == []  # digits in a string are text
+    assert parse_json('["' + "9" * 10_000 + '"]', "x.json")[1] == []  # digits in a string are text
 
 
 def test_many_duplicate_keys_are_reported_up_to_the_limit():
     text = "{" + ", ".join(['"a": 1'] * 5000) + "}"
-    value, problems = parse.parse_json(text, "x.json")
-    assert len(problems) == parse.MAX_DUPLICATE_KEYS_REPORTED
+    value, problems = parse_json(text, "x.json")
+    assert len(problems) == MAX_DUPLICATE_KEYS_REPORTED
     assert {p.code for p in problems} == {"json-duplicate-key"}
     assert "(and 4,899 more duplicate keys not listed)" in problems[-1].message
 
@@ -184,7 +184,7 @@ def test_many_duplicate_keys_are_reported_up_to_the_limit():
 # --- JSON bombs, in a fresh process: time and peak memory ------------------------------------------
 
 def _bombs() -> dict[str, bytes]:
-    limit = parse.MAX_ANNOTATION_BYTES
+    limit = MAX_ANNOTATION_BYTES
     n = (limit - 100) // 3
     mini = (MINI / "corpus" / "annotations" / "mini-doc.json").read_bytes()
     return {
@@ -234,7 +234,7 @@ def test_json_bombs_are_refused_quickly_with_bounded_memory(tmp_path):
     valid = copy_project(MINI, tmp_path / "valid")
     roots = {}
     for name, data in _bombs().items():
-        assert len(data) <= parse.MAX_ANNOTATION_BYTES
+        assert len(data) <= MAX_ANNOTATION_BYTES
         root = copy_project(MINI, tmp_path / name)
         annotation_path(root).write_bytes(data)
         roots[str(root)] = name

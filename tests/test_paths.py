@@ -25,7 +25,7 @@ import pytest
 
 from newsclaims.cli import main
 
-from conftest import MINI, copy_project
+from conftest import MINI
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="symbolic links, named pipes and byte file names")
 
@@ -323,7 +323,7 @@ def test_verify_does_not_follow_config_names_out_of_the_data_folder(tmp_path, mo
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from newsclaims import manifest
+    from newsclaims.dataset import manifest
 
     data = tmp_path / "data"
     data.mkdir()

@@ -16,18 +16,14 @@ from conftest import REPO, copy_project
 from hostile import HostileCase, can_mount, check_outcome, run_hostile, snapshot
 from test_build import add_copy_of_seed, tree_digest
 
-from newsclaims import build as build_module
-from newsclaims.build import (
-    OLD_PREFIX,
-    TEMP_PREFIX,
-    build,
-    check_replaceable,
-    resolve_out,
-)
+from newsclaims.workflows import build as build_flow
+from newsclaims.workflows import output_folder as build_module
+from newsclaims.workflows.output_folder import OLD_PREFIX, TEMP_PREFIX, check_replaceable, resolve_out
+from newsclaims.workflows.build import build
 from newsclaims.cli import main
-from newsclaims.corpus import Layout
+from newsclaims.project import Layout
 from newsclaims.errors import EnvironmentFailure, UsageError
-from newsclaims.manifest import verify
+from newsclaims.dataset.manifest import verify
 
 PAGE = 4096
 
@@ -342,12 +338,12 @@ def test_a_file_put_in_data_during_the_build_is_not_deleted(project, monkeypatch
     add_copy_of_seed(project, "copy-01")
     assert main(["--root", str(project), "split"]) == 0
     before = tree_digest(project / "data")
-    real_sync = build_module._sync_tree
+    real_sync = build_module.sync_tree
 
     def user_writes_meanwhile(folder):
         real_sync(folder)
         (project / "data" / "NOTES.txt").write_text("n\n")
-    monkeypatch.setattr(build_module, "_sync_tree", user_writes_meanwhile)
+    monkeypatch.setattr(build_flow, "sync_tree", user_writes_meanwhile)
     with pytest.raises(UsageError, match="holds files that no build wrote .*: NOTES.txt"):
         build(Layout(project))
     assert (project / "data" / "NOTES.txt").read_text() == "n\n"

@@ -18,11 +18,14 @@ import pytest
 from conftest import MINI, copy_project
 from hostile import HostileCase, check_outcome, run_hostile
 from invalid_fixtures import FIXTURES
-from newsclaims import parse
-from newsclaims.corpus import Layout
-from newsclaims.problems import problem
-from newsclaims.splits import listed_assignment, located, read_splits
-from newsclaims.validate import check_splits, corpus_inventory
+from newsclaims.validation.limits import MAX_TEXT_BYTES
+from newsclaims.validation.level1_bytes import decode_text, line_col, read_text
+from newsclaims.validation.level1_json import toml_datetimes, toml_literals, tomllib
+from newsclaims.project import Layout
+from newsclaims.problems.record import problem
+from newsclaims.splits.recorded import listed_assignment, located, read_splits
+from newsclaims.workflows.validate import check_splits
+from newsclaims.validation.listing import corpus_inventory
 
 TEXT = Path("corpus/documents/mini-doc.txt")
 ANNOTATION = Path("corpus/annotations/mini-doc.json")
@@ -30,7 +33,7 @@ SETTINGS = Path("corpus/corpus.toml")
 SPLITS = Path("corpus/splits.json")
 # Where the bidi fixtures append their controls: at the end of the mini text (which has no final newline).
 _MINI_TEXT = (MINI / TEXT).read_text(encoding="utf-8")
-BIDI_LINE, BIDI_COLUMN = parse.line_col(_MINI_TEXT, len(_MINI_TEXT))
+BIDI_LINE, BIDI_COLUMN = line_col(_MINI_TEXT, len(_MINI_TEXT))
 
 
 def _replace(path: Path, old: str, new: str) -> None:
@@ -203,16 +206,16 @@ def test_the_case_names_are_unique():
 def test_every_date_in_corpus_toml_is_found_with_its_line():
     text = ('a = 2024-01-01\n[t]\nlist = [\n  10:00:00,\n  "2024-01-02",\n  # the next one, not 2024-01-05\n'
             '  2024-01-03 10:00:00.5+01:00,\n]\ns = "x = 2024-01-04"\n')
-    value = parse.tomllib.loads(text)
-    dates = parse.toml_datetimes(value)
+    value = tomllib.loads(text)
+    dates = toml_datetimes(value)
     assert [path for path, _ in dates] == [["a"], ["t", "list", 0], ["t", "list", 2]]
-    assert parse.toml_literals(text, [path for path, _ in dates]) == [(1, 5, "2024-01-01"), (4, 3, "10:00:00"), (7, 3, "2024-01-03 10:00:00.5+01:00")]
+    assert toml_literals(text, [path for path, _ in dates]) == [(1, 5, "2024-01-01"), (4, 3, "10:00:00"), (7, 3, "2024-01-03 10:00:00.5+01:00")]
 
 
 def test_a_date_that_cannot_be_located_is_still_reported():
     text = "a = 2024-01-01\nb = 'x = 2024-01-02 y'\n"  # quoting inside a literal string breaks the marked copy
-    value = parse.tomllib.loads(text)
-    assert parse.toml_literals(text, [path for path, _ in parse.toml_datetimes(value)]) == [None]
+    value = tomllib.loads(text)
+    assert toml_literals(text, [path for path, _ in toml_datetimes(value)]) == [None]
 
 
 def test_a_warning_record_says_so():
@@ -227,19 +230,19 @@ def test_a_warning_record_says_so():
 def test_unicode_whitespace_only_texts_are_empty(text, tmp_path):
     path = tmp_path / "x-doc.txt"
     path.write_bytes(text.encode("utf-8"))
-    assert [p.code for p in parse.read_text(path, parse.MAX_TEXT_BYTES)[1]] == ["file-empty"]
+    assert [p.code for p in read_text(path, MAX_TEXT_BYTES)[1]] == ["file-empty"]
 
 
 @pytest.mark.parametrize("char", [chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]])
 def test_each_bidi_control_is_a_warning_with_its_place(char):
     data = ("Title\n\nThe text " + char + "here.\n").encode("utf-8")
-    text, problems = parse.decode_text(data, "x-doc.txt")
+    text, problems = decode_text(data, "x-doc.txt")
     assert text is not None, "a warning keeps the text for the later levels"
     assert [(p.code, p.line, p.column) for p in problems] == [("text-bidi-control", 3, 10)]
 
 
 def test_marks_that_reorder_nothing_are_not_reported():
-    assert parse.decode_text("a\u200eb\u200fc\u061cd\n".encode("utf-8"), "x-doc.txt")[1] == []
+    assert decode_text("a\u200eb\u200fc\u061cd\n".encode("utf-8"), "x-doc.txt")[1] == []
 
 
 SPLITS_VARIANTS = {

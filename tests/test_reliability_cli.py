@@ -18,6 +18,7 @@ import pytest
 from conftest import MINI, copy_project
 from hostile import HostileCase, Outcome, can_mount, check_outcome, run_hostile
 from newsclaims import cli
+from newsclaims.cli import codes as codes_command
 from newsclaims.errors import EnvironmentFailure
 
 MANY_PROBLEMS = 1500  # misnamed documents: about 290 kB of report, far more than a pipe's 64 kB buffer
@@ -220,7 +221,7 @@ def _main_with_codes_raising(monkeypatch, capsys, error: BaseException) -> tuple
     def handler(args):
         raise error
 
-    monkeypatch.setattr(cli, "cmd_codes", handler)
+    monkeypatch.setattr(codes_command, "run", handler)
     status = cli.main(["codes"])
     return status, capsys.readouterr().err
 

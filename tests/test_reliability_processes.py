@@ -17,8 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from newsclaims import pipeline
-from newsclaims.pipeline import StageContext, run_local
+from newsclaims.engine.local import BATCH_ITEMS, _ACTIVE_POOLS, _detached_command
+from newsclaims.dataset.stage import StageContext
+from newsclaims.dataset.stage import process_batch
+from newsclaims.engine.local import run_local
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; prctl is Linux's")
 
@@ -191,23 +193,23 @@ def test_a_worker_exception_travels_back_and_the_workers_are_stopped(tmp_path):
     context = StageContext(str(tmp_path), str(tmp_path), str(tmp_path), None, convert=False)
     handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
     with pytest.raises(ValueError, match="unpack"):
-        list(run_local(context, bad_items(4 * pipeline.BATCH_DOCUMENTS), workers=2, progress=False))
+        list(run_local(process_batch, context, bad_items(4 * BATCH_ITEMS), workers=2, progress=False))
     deadline = time.monotonic() + HELPERS_GONE_SECONDS
     while multiprocessing.active_children() and time.monotonic() < deadline:
         time.sleep(0.01)
     assert multiprocessing.active_children() == []
     assert {signum: signal.getsignal(signum) for signum in handlers} == handlers
-    assert not pipeline._ACTIVE_POOLS
+    assert not _ACTIVE_POOLS
 
 
 def test_dropping_the_results_midway_stops_the_workers(tmp_path):
     (tmp_path / "documents").mkdir()
     (tmp_path / "annotations").mkdir()
     context = StageContext(str(tmp_path), str(tmp_path / "documents"), str(tmp_path / "annotations"), None, convert=False)
-    items = [(f"doc-{i}", False, False, None) for i in range(8 * pipeline.BATCH_DOCUMENTS)]  # each: a missing-annotation problem
-    results = run_local(context, items, workers=2, progress=False)
+    items = [(f"doc-{i}", False, False, None) for i in range(8 * BATCH_ITEMS)]  # each: a missing-annotation problem
+    results = run_local(process_batch, context, items, workers=2, progress=False)
     first = next(results)
-    assert [p.code for p in first.problems] == ["missing-annotation"] * pipeline.BATCH_DOCUMENTS
+    assert [p.code for p in first.problems] == ["missing-annotation"] * BATCH_ITEMS
     assert len(multiprocessing.active_children()) == 2
     results.close()
     deadline = time.monotonic() + HELPERS_GONE_SECONDS
@@ -218,13 +220,13 @@ def test_dropping_the_results_midway_stops_the_workers(tmp_path):
 
 def test_only_multiprocessing_helpers_started_with_python_c_are_changed():
     helper = ["python", "-B", "-c", "from multiprocessing.forkserver import main; main(4, 6, [], **{})"]
-    detached = pipeline._detached_command(helper, die_with_us=True)
+    detached = _detached_command(helper, die_with_us=True)
     assert detached[:3] == helper[:3] and detached[3].endswith(helper[3])
     assert "os.dup2" in detached[3] and "prctl" in detached[3] and f"!= {os.getpid()}" in detached[3]
     tracker = ["python", "-c", "from multiprocessing.resource_tracker import main;main(5)"]
-    assert "prctl" not in pipeline._detached_command(tracker, die_with_us=True)[2]  # it must outlive us to clean up
-    assert "prctl" not in pipeline._detached_command(helper, die_with_us=False)[3]  # started by a thread that may end first
+    assert "prctl" not in _detached_command(tracker, die_with_us=True)[2]  # it must outlive us to clean up
+    assert "prctl" not in _detached_command(helper, die_with_us=False)[3]  # started by a thread that may end first
     other = ["python", "script.py"]
-    assert pipeline._detached_command(other, die_with_us=True) == other
-    for code in (detached[3], pipeline._detached_command(tracker, die_with_us=True)[2]):
+    assert _detached_command(other, die_with_us=True) == other
+    for code in (detached[3], _detached_command(tracker, die_with_us=True)[2]):
         compile(code, "<helper>", "exec")

@@ -19,9 +19,10 @@ import pytest
 
 from conftest import REPO, copy_project
 from hostile import HostileCase, check_outcome, run_hostile
-from newsclaims import synth
+from conftest import synth_cli
+from newsclaims.synth import project as synth
 from newsclaims.cli import main
-from newsclaims.manifest import MANIFEST, sha256_of, verify
+from newsclaims.dataset.manifest import MANIFEST, sha256_of, verify
 
 CLAIMS = "claims/train-00000-of-00001.parquet"
 PARQUET = ["claims", "documents", "entities", "mentions", "sources"]
@@ -346,7 +347,7 @@ def test_hostile_command(case, built, tmp_path):
 def test_synth_force_over_its_own_output_replaces_exactly_its_files(tmp_path):
     _earlier_synth_output(tmp_path)
     own = tmp_path / "own"
-    assert synth.main_for_tests(["--docs", "3", "--out", str(own), "--force", "--seed", "4"]) == 0
+    assert synth_cli(["--docs", "3", "--out", str(own), "--force", "--seed", "4"]) == 0
     fresh = tmp_path / "fresh"
     synth.generate(3, fresh, seed=4)
     written = {p.relative_to(fresh).as_posix(): p.read_bytes() for p in fresh.rglob("*") if p.is_file()}
@@ -360,13 +361,13 @@ def test_synth_refuses_to_overwrite_a_file_its_marker_does_not_list(tmp_path, ca
     synth.generate(2, own, seed=1)
     stray = own / "corpus" / "documents" / "synth-0000003.txt"
     stray.write_text("not synth's", encoding="utf-8")
-    assert synth.main_for_tests(["--docs", "3", "--out", str(own), "--force"]) == 2
+    assert synth_cli(["--docs", "3", "--out", str(own), "--force"]) == 2
     assert f"{stray} is in the way" in capsys.readouterr().err
     assert stray.read_text(encoding="utf-8") == "not synth's" and (own / synth.MARKER).is_file()
 
 
 def test_synth_into_an_empty_folder_needs_no_force(tmp_path):
     (tmp_path / "empty").mkdir()
-    assert synth.main_for_tests(["--docs", "2", "--out", str(tmp_path / "empty")]) == 0
+    assert synth_cli(["--docs", "2", "--out", str(tmp_path / "empty")]) == 0
     marker = orjson.loads((tmp_path / "empty" / synth.MARKER).read_bytes())
     assert (marker["docs"], marker["seed"]) == (2, 0) and "CHANGELOG.md" in marker["files"]

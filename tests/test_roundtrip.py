@@ -19,8 +19,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from newsclaims.cli import main
-from newsclaims.features import decode_labels as decode
-from newsclaims.roundtrip import iter_config, read_corpus_from_data, read_rows, write_corpus
+from newsclaims.schema.features import decode_labels as decode
+from newsclaims.dataset.roundtrip import iter_config, read_corpus_from_data, read_rows, write_corpus
 
 from conftest import MINI, REPO, copy_project
 
@@ -257,7 +257,7 @@ def test_a_varied_synthetic_corpus_comes_back_exactly(varied):
 
 
 def test_a_generated_corpus_comes_back_exactly(tmp_path):
-    synth = pytest.importorskip("newsclaims.synth")
+    synth = pytest.importorskip("newsclaims.synth.project")
     project = tmp_path / "project"
     synth.generate(30, project, seed=11)
     data = build(project, tmp_path / "data")

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import contextlib
 import io
 import json
 import shutil
 from pathlib import Path
 
 import pytest
+
+from newsclaims.cli import main as cli_main
 from hypothesis import given, settings, strategies as st
 
-from newsclaims.corpus import Layout
-from newsclaims.splits import (SPLIT_NAMES, check_assignment, compute_assignment, group_key, read_splits,
-                               reconcile, render_splits, run_split, split_of)
+from newsclaims.project import Layout
+from newsclaims.splits.assignment import SPLIT_NAMES, compute_assignment, group_key, render_splits, split_of
+from newsclaims.splits.recorded import check_assignment, read_splits
+from newsclaims.splits.plan import reconcile
 
 from conftest import REPO
 
@@ -60,9 +64,11 @@ def set_salt(project: Path, salt: str) -> None:
     path.write_text(text.replace(f'salt = "{SALT}"', f'salt = "{salt}"'), encoding="utf-8")
 
 
-def split(project: Path, **options) -> tuple[int, str]:
+def split(project: Path, reshuffle: bool = False, dry_run: bool = False) -> tuple[int, str]:
+    """`newsclaims split` as the command line runs it: (exit status, its output)."""
     out = io.StringIO()
-    exit_code = run_split(Layout(project), out=out, **options)
+    with contextlib.redirect_stdout(out):
+        exit_code = cli_main(["--root", str(project), "split", *(["--reshuffle"] if reshuffle else []), *(["--dry-run"] if dry_run else [])])
     return exit_code, out.getvalue()
 
 

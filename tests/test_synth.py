@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from newsclaims import synth
+from conftest import synth_cli
+from newsclaims.synth import corruptions, document
+from newsclaims.synth import project as synth
 from newsclaims.cli import main
 
 LOAD_CHECK = Path(__file__).parent / "load_check.py"
@@ -76,7 +78,7 @@ def test_the_project_has_every_file_the_tools_need(corpus):
     assert {s["kind"] for s in sources} == {"news_agency", "media_outlet", "media_collective", "government", "military",
                                              "organization", "person", "anonymous", "document_author"}
     splits = json.loads((root / "corpus" / "splits.json").read_bytes())
-    assert sorted(splits["documents"]) == [synth.doc_id_of(i) for i in range(DOCS)]
+    assert sorted(splits["documents"]) == [document.doc_id_of(i) for i in range(DOCS)]
 
 
 # --- deterministic --------------------------------------------------------------------------------
@@ -155,10 +157,10 @@ def test_documents_are_realistic_in_size_characters_and_labels(corpus):
 
 def test_injected_errors_are_exactly_what_validate_reports(tmp_path, capsys):
     root = tmp_path / "broken"
-    result = synth.generate(40, root, seed=11, errors=len(synth.ERROR_KINDS))
+    result = synth.generate(40, root, seed=11, errors=len(corruptions.ERROR_KINDS))
     injected = [(item["file"], item["code"]) for item in result["injected"]]
-    assert sorted({code for _, code in injected}) == sorted(synth.ERROR_KINDS)
-    assert len({file.rsplit("/", 1)[1].split(".")[0] for file, _ in injected}) == len(synth.ERROR_KINDS)  # distinct documents
+    assert sorted({code for _, code in injected}) == sorted(corruptions.ERROR_KINDS)
+    assert len({file.rsplit("/", 1)[1].split(".")[0] for file, _ in injected}) == len(corruptions.ERROR_KINDS)  # distinct documents
     assert json.loads((root / synth.INJECTED_ERRORS_FILE).read_bytes()) == result["injected"]
     code, report = validate_json(capsys, root)
     assert code == 1
@@ -194,12 +196,12 @@ def test_a_synthetic_corpus_builds_and_loads(corpus, tmp_path, capsys):
 
 def test_the_command_writes_a_corpus_and_refuses_a_non_empty_folder_without_force(tmp_path, capsys):
     out = tmp_path / "cli"
-    assert synth.main_for_tests(["--docs", "3", "--out", str(out), "--seed", "1"]) == 0
+    assert synth_cli(["--docs", "3", "--out", str(out), "--seed", "1"]) == 0
     assert "wrote 3 documents" in capsys.readouterr().out
-    assert synth.main_for_tests(["--docs", "3", "--out", str(out)]) == 2
+    assert synth_cli(["--docs", "3", "--out", str(out)]) == 2
     assert "--force" in capsys.readouterr().err
     (out / "notes.txt").write_text("mine")
-    assert synth.main_for_tests(["--docs", "2", "--out", str(out), "--errors", "1", "--force"]) == 0
+    assert synth_cli(["--docs", "2", "--out", str(out), "--errors", "1", "--force"]) == 0
     assert sorted(p.name for p in (out / "corpus" / "annotations").iterdir()) == ["synth-0000001.json", "synth-0000002.json"]
     assert len(json.loads((out / synth.INJECTED_ERRORS_FILE).read_bytes())) == 1
     assert (out / "notes.txt").read_text() == "mine", "only what synth writes is replaced"
@@ -209,11 +211,11 @@ def test_the_command_never_overwrites_a_real_corpus_and_rejects_bad_arguments(tm
     real = tmp_path / "real"
     (real / "corpus").mkdir(parents=True)
     (real / "corpus" / "corpus.toml").write_text('[dataset]\nname = "newsclaims"\n')
-    assert synth.main_for_tests(["--docs", "3", "--out", str(real), "--force"]) == 2
+    assert synth_cli(["--docs", "3", "--out", str(real), "--force"]) == 2
     assert "not synthetic" in capsys.readouterr().err
     assert (real / "corpus" / "corpus.toml").is_file() and not (real / "schema").exists()
     for bad in (["--docs", "0"], ["--docs", "3", "--errors", "4"], ["--docs", "3", "--seed", "-1"]):
-        assert synth.main_for_tests([*bad, "--out", str(tmp_path / "bad")]) == 2
+        assert synth_cli([*bad, "--out", str(tmp_path / "bad")]) == 2
         assert "error:" in capsys.readouterr().err
     with pytest.raises(ValueError):
         synth.generate(3, tmp_path / "bad", errors=5)

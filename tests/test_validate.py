@@ -16,11 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from invalid_fixtures import FIXTURES
-from newsclaims.catalogue import render_error_catalogue
+from newsclaims.problems.docs import render_error_catalogue
+from newsclaims.validation.limits import LIMITS
 from newsclaims.cli import main
-from newsclaims.corpus import DOC_ID, DocIds, doc_id_names
-from newsclaims.parse import compiled
-from newsclaims.problems import BUILD, CATALOGUE, LEVEL_NAMES
+from newsclaims.project import DOC_ID, DocIds, doc_id_names
+from newsclaims.validation.fastpath import compiled
+from newsclaims.problems.codes import BUILD, CATALOGUE, LEVEL_NAMES
 
 from conftest import REPO
 
@@ -86,7 +87,7 @@ def test_each_fixture_produces_exactly_its_code_and_changes_nothing(code, mini_p
 
 
 def test_the_error_catalogue_page_is_generated_from_the_code():
-    assert (REPO / "docs" / "errors.md").read_text(encoding="utf-8") == render_error_catalogue(), \
+    assert (REPO / "docs" / "errors.md").read_text(encoding="utf-8") == render_error_catalogue(LIMITS), \
         "docs/errors.md is stale: run `python scripts/gen_docs.py`"
 
 
@@ -268,7 +269,7 @@ NFC_ALPHABET = ("aeiouAEOUnNcCxy<=> .’\u00a0é\u0301\u0316\u0327\u0308\u0345\u
 @given(st.text(alphabet=NFC_ALPHABET, max_size=12))
 @settings(max_examples=3000, deadline=None)
 def test_the_nfc_check_on_the_non_ascii_rest_agrees_with_unicodedata(text):
-    from newsclaims.parse import _PLAIN_ASCII, is_nfc
+    from newsclaims.validation.level1_bytes import _PLAIN_ASCII, is_nfc
     import unicodedata
 
     rest = text.encode().translate(None, _PLAIN_ASCII).decode()
@@ -280,7 +281,7 @@ def test_every_character_nfc_may_compose_with_the_one_before_is_sent_to_the_whol
     # NFC_Quick_Check=Maybe is the second character of a composition NFC makes (Unicode UAX #15):
     # every such character, from this Python's own Unicode data, must be in the fast check's set.
     import unicodedata
-    from newsclaims.parse import may_compose_backward
+    from newsclaims.validation.level1_bytes import may_compose_backward
 
     pattern = may_compose_backward()
     composers = set()
@@ -294,7 +295,7 @@ def test_every_character_nfc_may_compose_with_the_one_before_is_sent_to_the_whol
     assert len(composers) > 90
     assert [hex(ord(c)) for c in sorted(composers) if not pattern.fullmatch(c)] == []
     # And the text checks reject what they must: e + U+0301 composes to é, so "Dame\u0301scus" is not NFC.
-    from newsclaims.parse import decode_text
+    from newsclaims.validation.level1_bytes import decode_text
     assert [p.code for p in decode_text("Dame\u0301scus\n".encode(), "t.txt")[1]] == ["text-not-nfc"]
     assert [p.code for p in decode_text("Dam\u00e9scus \u0085\n".encode(), "t.txt")[1]] == ["text-control-char"]
 
@@ -305,15 +306,17 @@ def test_the_fast_document_check_agrees_with_the_exact_checks(data):
     # document_ok is the one-pass yes/no answer for valid files; the exact checks build a record per
     # problem. Edits of the seed document that each break one rule, or none: both must agree on
     # whether there is any problem.
-    import copy
 
-    from newsclaims import checks, schemas
-    from newsclaims.validate import check_text
+    from newsclaims.validation.level4_content import check_content, iter_spans
+    from newsclaims.validation.level3_references import check_references
+    from newsclaims.validation.fastpath import document_ok, python_spans_and_links_ok
+    from newsclaims.schema import files as schemas
+    from newsclaims.validation.files import check_text
 
     annotation_path = next((REPO / "corpus" / "annotations").glob("*.json"))
     text, text_bytes, _ = check_text(REPO / "corpus" / "documents" / (annotation_path.stem + ".txt"))
     annotation = json.loads(annotation_path.read_text(encoding="utf-8"))
-    spans = [span for _, span in checks.iter_spans(annotation)]
+    spans = [span for _, span in iter_spans(annotation)]
     mentions = [m for e in annotation["entities"] for m in e["mentions"]]
     for _ in range(data.draw(st.integers(0, 2))):
         edit = data.draw(st.sampled_from(["offset", "same-stretch", "past-the-end", "whitespace", "id", "about", "hedged", "source", "decimal"]))
@@ -346,10 +349,10 @@ def test_the_fast_document_check_agrees_with_the_exact_checks(data):
     if not schemas.validator(REPO / "schema", schemas.ANNOTATION).is_valid(annotation):  # e.g. an empty quote
         return  # level 2 reports it; levels 3-4 run only on schema-valid files
     sources = {s["id"] for s in json.loads((REPO / "corpus" / "sources.json").read_text(encoding="utf-8"))["sources"]}
-    exact = checks.check_references(annotation, annotation_path, annotation_path.stem, sources) + checks.check_content(annotation, annotation_path, text, text_bytes)
-    assert checks.document_ok(annotation, annotation_path.stem, sources, text, text_bytes) == (not exact), [p.code for p in exact]
+    exact = check_references(annotation, annotation_path, annotation_path.stem, sources) + check_content(annotation, annotation_path, text, text_bytes)
+    assert document_ok(annotation, annotation_path.stem, sources, text, text_bytes) == (not exact), [p.code for p in exact]
     # document_ok runs the C pass when it is built: its Python twin must give the same answers.
-    assert checks.python_spans_and_links_ok(annotation, annotation_path.stem, sources, text) == (not exact), [p.code for p in exact]
+    assert python_spans_and_links_ok(annotation, annotation_path.stem, sources, text) == (not exact), [p.code for p in exact]
     if compiled is not None:
         assert compiled.spans_and_links_ok(annotation, annotation_path.stem, sources, text) == (not exact), [p.code for p in exact]
 
@@ -369,8 +372,8 @@ def test_the_duplicate_key_checks_agree_with_the_exact_parser(value, data):
     # False exactly when the standard library's parser, with its duplicate hook, finds one.
     import orjson
 
-    from newsclaims.parse import parse_json
-    from newsclaims.validate import python_keys_unique
+    from newsclaims.validation.level1_json import parse_json
+    from newsclaims.validation.fastpath import python_keys_unique
 
     text = json.dumps(value, indent=data.draw(st.sampled_from([None, 2])), ensure_ascii=data.draw(st.booleans()))
     if value and data.draw(st.booleans()):  # one of its keys again, at the end: the text keeps both

@@ -1,0 +1,31 @@
+"""`newsclaims diff OLD NEW`: compare two builds (data folders or git revisions), row by row."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from ..dataset.diff import diff_as_dict, diff_builds, format_diff
+from ..project import find_root, resolve_layout
+from .common import EXIT_INVALID, EXIT_OK, add_format, add_root
+
+
+def register(commands) -> None:
+    parser = commands.add_parser("diff", help="compare two builds: data folders or git revisions (exit 1 when they differ)")
+    parser.add_argument("old", help="a data folder, or a git revision whose data/ is compared")
+    parser.add_argument("new", help="a data folder, or a git revision")
+    add_format(parser)
+    add_root(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    # git revisions are looked up in the project's repository, wherever in it the command runs
+    root = resolve_layout(args.root).root if args.root else (find_root(Path.cwd()) or Path.cwd())
+    d = diff_builds(args.old, args.new, root)  # DiffError is a UsageError
+    if args.format == "json":
+        sys.stdout.write(json.dumps(diff_as_dict(d), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(format_diff(d))
+    return EXIT_OK if d.identical else EXIT_INVALID

@@ -1,0 +1,57 @@
+"""Level 3, references: ids unique, `about` and source ids resolve, the file name equals doc_id.
+
+It works on an annotation that passed the schema level, so fields exist and have the right types.
+"""
+
+from __future__ import annotations
+
+
+from ..problems.record import Problem, problem, shown_path
+
+AUTHOR_SOURCE = "author"
+
+
+def check_references(annotation: dict, path, file_stem: str | None, source_ids: set[str] | None) -> list[Problem]:
+    """Ids unique, `about` and source ids resolve, file name equals doc_id.
+
+    source_ids is None when sources.json itself is invalid: source links are then not checked here
+    (sources.json's own problems are reported on it).
+    """
+    shown, problems = shown_path(path), []
+    doc_id = annotation["doc_id"]
+    if file_stem is not None and file_stem != doc_id:
+        problems.append(problem("doc-id-mismatch", shown, f"the file is named {file_stem!r} but its doc_id is {doc_id!r}", pointer="/doc_id",
+                                hint=f"Rename the file to {doc_id}.json, or set doc_id to {file_stem!r}."))
+
+    seen: dict[str, str] = {}
+    def check_id(local_id: str, pointer: str) -> None:
+        if local_id in seen:
+            problems.append(problem("duplicate-id", shown, f"id {local_id!r} is used twice (first at {seen[local_id]})", pointer=pointer + "/id"))
+        else:
+            seen[local_id] = pointer
+
+    for e, entity in enumerate(annotation["entities"]):
+        check_id(entity["id"], f"/entities/{e}")
+        for m, mention in enumerate(entity["mentions"]):
+            check_id(mention["id"], f"/entities/{e}/mentions/{m}")
+    for c, claim in enumerate(annotation["claims"]):
+        check_id(claim["id"], f"/claims/{c}")
+
+    entity_ids = {entity["id"] for entity in annotation["entities"]}
+    for c, claim in enumerate(annotation["claims"]):
+        for a, entity_id in enumerate(claim["about"]):
+            if entity_id not in entity_ids:
+                problems.append(problem("unknown-entity", shown, f"claim {claim['id']!r} is about {entity_id!r}, which no entity of this file has as id", pointer=f"/claims/{c}/about/{a}"))
+
+    if source_ids is not None:
+        def check_source(source_id: str | None, pointer: str) -> None:
+            if source_id is not None and source_id not in source_ids:
+                problems.append(problem("unknown-source", shown, f"source {source_id!r} is not in corpus/sources.json", pointer=pointer))
+
+        metadata = annotation["metadata"]
+        check_source(metadata["publisher_source_id"], "/metadata/publisher_source_id")
+        for a, source_id in enumerate(metadata["author_source_ids"]):
+            check_source(source_id, f"/metadata/author_source_ids/{a}")
+        for c, claim in enumerate(annotation["claims"]):
+            check_source(claim["source_id"], f"/claims/{c}/source_id")
+    return problems
