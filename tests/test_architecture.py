@@ -17,7 +17,7 @@ SOURCE = Path(__file__).resolve().parents[1] / "src" / "newsclaims"
 
 # Bottom up. A stage may import itself and every stage before it in this list, nothing after it.
 STAGES = ["__init__", "errors", "problems", "project", "schema", "validation", "splits", "engine", "dataset",
-          "workflows", "synth", "formats", "annotations", "publish", "view", "cli", "__main__"]
+          "synth", "formats", "annotations", "publish", "view", "workflows", "cli", "__main__"]
 
 
 def module_name(path: Path) -> str:
