@@ -24,7 +24,7 @@ from .. import __version__
 from ..errors import UsageError
 from . import build, codes, diff, split, synth, validate, verify
 from .common import (EXIT_ENVIRONMENT, EXIT_INTERRUPTED, EXIT_STATUS_EPILOG, EXIT_USAGE, ROOT_HELP, as_environment_failure,
-                     pipe_safe)
+                     exit_status_epilog, pipe_safe)
 
 COMMANDS = (validate, codes, build, split, diff, verify, synth)  # the order of --help
 
@@ -37,8 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
         command.register(commands)
-    for command in commands.choices.values():  # every command's --help ends with the exit codes
-        command.epilog = command.epilog or EXIT_STATUS_EPILOG
+    for module in COMMANDS:  # every command's --help ends with the exit codes it can return
+        name = module.__name__.rsplit(".", 1)[1].rstrip("_")
+        commands.choices[name].epilog = exit_status_epilog(getattr(module, "EXIT_ONE", "problems found or check failed"))
     return parser
 
 

@@ -10,6 +10,9 @@ from .common import (EXIT_INVALID, EXIT_OK, add_format, add_root, add_workers, l
                      print_problems, writing)
 
 
+EXIT_ONE = "the corpus is invalid (nothing is written)"  # what exit status 1 means for this command (its --help and the README say it)
+
+
 def register(commands) -> None:
     parser = commands.add_parser("build", help="validate the corpus and build the Hugging Face dataset folder data/")
     parser.add_argument("--out", help="where to write the dataset folder (default: data/ of the project); only a folder "

@@ -6,6 +6,9 @@ from ..problems import CATALOGUE, LEVEL_NAMES
 from .common import EXIT_OK, add_format, add_root, print_json
 
 
+EXIT_ONE = None  # what exit status 1 means for this command (its --help and the README say it)
+
+
 def register(commands) -> None:
     parser = commands.add_parser("codes", help="list the problem codes (docs/errors.md has the full catalogue)")
     add_format(parser)

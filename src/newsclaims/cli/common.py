@@ -31,6 +31,13 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_ENVIRONMENT, EXIT_INTERRUPTED = 0, 1, 2,
 EXIT_STATUS_EPILOG = ("exit status: 0 ok; 1 problems found or check failed; 2 usage error, refusal or internal "
                       "error; 3 environment failure (disk full, read-only file system, permission denied); "
                       "130 interrupted")
+
+
+def exit_status_epilog(exit_one: str | None) -> str:
+    """The exit codes a command can return; `exit_one` is what 1 means for it (None: it never returns 1)."""
+    one = f"1 {exit_one}; " if exit_one else ""
+    return (f"exit status: 0 ok; {one}2 usage error, refusal or internal error; 3 environment failure (disk full, "
+            "read-only file system, permission denied); 130 interrupted")
 MAX_WORKERS = 1024  # far above any machine's cores; more processes would only exhaust memory
 FORMAT_HELP = "output for people (text, the default) or machines (json)"
 ROOT_HELP = "project folder (holding corpus/ and schema/); default: found from the working folder upwards"

@@ -11,6 +11,9 @@ from ..project import find_root, resolve_layout
 from .common import EXIT_INVALID, EXIT_OK, add_format, add_root
 
 
+EXIT_ONE = "the builds differ"  # what exit status 1 means for this command (its --help and the README say it)
+
+
 def register(commands) -> None:
     parser = commands.add_parser("diff", help="compare two builds: data folders or git revisions (exit 1 when they differ)")
     parser.add_argument("old", help="a data folder, or a git revision whose data/ is compared")

@@ -8,6 +8,9 @@ from ..workflows.split import split
 from .common import EXIT_INVALID, EXIT_OK, add_format, add_root, layout_of, print_json, print_problems, writing
 
 
+EXIT_ONE = "the corpus listing has problems (nothing is written)"  # what exit status 1 means for this command (its --help and the README say it)
+
+
 def register(commands) -> None:
     parser = commands.add_parser("split", help="assign new documents to train/validation/test in corpus/splits.json")
     parser.add_argument("--reshuffle", action="store_true",

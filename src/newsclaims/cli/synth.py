@@ -11,6 +11,9 @@ from .common import (EXIT_OK, MAX_WORKERS, add_format, add_root, non_negative_in
                      writing)
 
 
+EXIT_ONE = None  # what exit status 1 means for this command (its --help and the README say it)
+
+
 def max_docs() -> int:
     from ..synth.document import MAX_DOCS  # when --docs is read (synth runs then anyway), not for every command
 

@@ -11,6 +11,9 @@ from ..workflows.validate import validate_corpus, validate_paths
 from .common import EXIT_INVALID, EXIT_OK, add_format, add_root, add_workers, layout_of, print_problems
 
 
+EXIT_ONE = "problems found"  # what exit status 1 means for this command (its --help and the README say it)
+
+
 def register(commands) -> None:
     parser = commands.add_parser("validate", help="check corpus files: parse, schema, references, content")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check (default: the whole corpus)")

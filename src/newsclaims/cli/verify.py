@@ -11,6 +11,9 @@ from ..project import find_root, resolve_layout
 from .common import EXIT_INVALID, EXIT_OK, add_format, add_root, print_json
 
 
+EXIT_ONE = "the folder differs from its manifest"  # what exit status 1 means for this command (its --help and the README say it)
+
+
 def register(commands) -> None:
     parser = commands.add_parser("verify", help="check a dataset folder against its manifest.json (exit 1 when it differs)")
     parser.add_argument("folder", nargs="?", help="the dataset folder (default: the project's data/, found as --root is)")
