@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-MINI = REPO / "tests" / "fixtures" / "mini"
-
-
-def copy_project(corpus_from: Path, to: Path) -> Path:
-    """A project folder at `to` with the repo's schema/ and the corpus/ (and CHANGELOG.md) of `corpus_from`."""
-    shutil.copytree(REPO / "schema", to / "schema")
-    shutil.copytree(corpus_from / "corpus", to / "corpus")
-    if (corpus_from / "CHANGELOG.md").is_file():  # the build needs it
-        shutil.copy2(corpus_from / "CHANGELOG.md", to / "CHANGELOG.md")
-    return to
+from helpers.project import MINI, REPO, copy_project
 
 
 @pytest.fixture
@@ -32,12 +21,11 @@ def seed_project(tmp_path) -> Path:
     return copy_project(REPO, tmp_path / "project")
 
 
-def synth_cli(argv: list[str]) -> int:
-    """`newsclaims synth ARGS` as the command line runs it, with its exit status (argparse's refusal of an
-    option out of range is exit 2)."""
-    from newsclaims.cli import main
-
-    try:
-        return main(["synth", *argv])
-    except SystemExit as refused:
-        return refused.code
+def pytest_addoption(parser):
+    group = parser.getgroup("fuzz", "a fuzz campaign of the validator (scripts/fuzz.py passes these)")
+    group.addoption("--fuzz-seconds", type=float, help="run tests/validation/test_fuzz.py's campaign this long")
+    group.addoption("--fuzz-seed", type=int, default=0, help="seed of the case sequence (default 0)")
+    group.addoption("--fuzz-case", type=int, help="run only this case of the seed (to reproduce a failure)")
+    group.addoption("--fuzz-rounds", type=int, default=3, help="at most this many mutators stacked per case")
+    group.addoption("--fuzz-failures", default="fuzz-failures", help="folder for failing inputs")
+    group.addoption("--fuzz-summary", help="write the campaign's summary (JSON) to this file")

@@ -8,7 +8,7 @@ info and the nested entities (with their mentions) and claims, with their local 
 that the file left out (an entity's or a source's `wikidata`...) is null in Parquet, and left out again.
 `write_corpus` writes the result as a corpus folder.
 
-Used by tests/test_roundtrip.py to prove that a build loses or alters nothing; also a way to recover
+Used by tests/dataset/test_roundtrip.py to prove that a build loses or alters nothing; also a way to recover
 the corpus of a published version: `python -m newsclaims.roundtrip DATA_DIR OUT_CORPUS_DIR`.
 """
 
@@ -88,7 +88,7 @@ def read_corpus_from_data(data_dir: Path) -> tuple[dict[str, tuple[str, dict]], 
     """(doc_id -> (text, annotation dict), sources) rebuilt from the built Parquet tables.
 
     The schema_version of each annotation is the one the build recorded in the file's metadata (builds
-    do not store each file's own; see tests/test_roundtrip.py).
+    do not store each file's own; see tests/dataset/test_roundtrip.py).
     Sources come back sorted by id (as the sources config stores them), optional fields left out when null.
     """
     data_dir = Path(data_dir)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import pickle
+import warnings
 from collections.abc import Iterator
 import pyarrow as pa
 
@@ -38,8 +39,7 @@ def run_ray(function, context, items: list, workers: int | None = None) -> Itera
     except ImportError:
         raise UsageError("--engine ray needs Ray Data: pip install 'newsclaims[ray]'") from None
     # Ray Data logs each execution at INFO on stderr: keep the build's output its own (Ray's full logs
-    # stay in its session folder). Ray's core worker still prints one line about actor arguments in the
-    # object store (ray-project/ray#53727): it comes from Ray Data's own workers.
+    # stay in its session folder).
     logging.getLogger("ray.data").setLevel(logging.ERROR)
     started_here = not ray.is_initialized()
     if started_here:
@@ -53,9 +53,15 @@ def run_ray(function, context, items: list, workers: int | None = None) -> Itera
         # Items of any (picklable) shape: one pickled item per row.
         listing = pa.table({"item": pa.array([pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL) for item in items], pa.large_binary())})
         dataset = ray.data.from_arrow(listing)
-        results = dataset.map_batches(_Stage, fn_constructor_kwargs={"function": function, "context": context}, batch_size=BATCH_ITEMS,
-                                      batch_format="pyarrow", zero_copy_batch=True,
-                                      compute=ray.data.ActorPoolStrategy(min_size=1, max_size=workers or default_workers()))
+        with warnings.catch_warnings():  # Ray >= 2.60 wants max_restarts as a named parameter it does not have yet
+            warnings.filterwarnings("ignore", message="`ray_remote_args` is deprecated")
+            results = dataset.map_batches(_Stage, fn_constructor_kwargs={"function": function, "context": context}, batch_size=BATCH_ITEMS,
+                                          batch_format="pyarrow", zero_copy_batch=True,
+                                          compute=ray.data.ActorPoolStrategy(min_size=1, max_size=workers or default_workers()),
+                                          # A worker that dies fails the build, as a local one does (run it again):
+                                          # restartable actors whose arguments sit in the object store (Ray Data's
+                                          # own) make Ray's core worker log an error line on every run (ray#53727).
+                                          max_restarts=0)
         for batch in results.iter_batches(batch_size=None, batch_format="pyarrow"):
             for blob in batch.column("result").to_pylist():
                 yield pickle.loads(blob)

@@ -22,7 +22,7 @@ from newsclaims.cli import main
 from newsclaims.schema.features import decode_labels as decode
 from newsclaims.dataset.roundtrip import iter_config, read_corpus_from_data, read_rows, write_corpus
 
-from conftest import MINI, REPO, copy_project
+from helpers.project import MINI, REPO, copy_project
 
 CONFIGS = ("documents", "entities", "mentions", "claims", "sources")
 

@@ -1,19 +1,6 @@
-"""Fuzzing the validator: mutated annotation files are reported as problem records, never crash it.
-
-Every mutator turns the bytes of a valid annotation file into hostile bytes (bit flips, truncation,
-swapped types, huge numbers, deep nesting, long strings, random Unicode with lone surrogates, combining
-marks and NUL...). For each case `newsclaims validate --format json` must:
-
-- return normally (NEWSCLAIMS_DEBUG=1 makes an internal error raise here instead of exiting 2);
-- exit 1 with at least one problem record, each with a catalogue code, file, message and hint; or exit 0,
-  and then the file must really be valid: an independent check (the reference `jsonschema` library and
-  plain re-implementations of the reference and content rules) agrees, and mutators that only re-format
-  the JSON must always give 0;
-- write nothing: the corpus tree is byte-identical afterwards.
-
-The suite runs a short budget (hypothesis, ~150 cases); `scripts/fuzz.py` runs the same mutators and
-checks for as long as asked.
-"""
+"""The validator fuzzing harness: mutators that turn a valid annotation file into hostile bytes, an
+independent validity oracle, and the check of one case (used by tests/validation/test_fuzz.py, the fuzz
+campaign of scripts/fuzz.py, and the bad-input catalogue)."""
 
 from __future__ import annotations
 
@@ -23,13 +10,14 @@ import io
 import json
 import os
 import random
-import subprocess
-import sys
+import shutil
+import tempfile
+import time
+import traceback
+from collections import Counter
 from pathlib import Path
 
-import pytest
-
-from conftest import MINI, REPO, copy_project
+from helpers.project import MINI, REPO, copy_project
 
 SCHEMA_DIR = REPO / "schema"
 SOURCES = {"mini": MINI, "seed": REPO}  # projects whose annotation files are mutated
@@ -505,121 +493,94 @@ def source_annotation(name: str) -> Path:
     return sorted((SOURCES[name] / "corpus" / "annotations").glob("*.json"))[0]
 
 
-# --- the tests ---------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def projects(tmp_path_factory) -> dict[str, Path]:
-    return {name: copy_project(folder, tmp_path_factory.mktemp(name) / "project") for name, folder in SOURCES.items()}
 
 
-def test_every_mutator_runs_and_changes_the_file():
-    for name in SOURCES:
-        data = source_annotation(name).read_bytes()
-        for mutator in MUTATORS:
-            for seed in range(5):
-                result = mutate(mutator, data, random.Random(f"{mutator}:{seed}"))
-                assert isinstance(result, bytes)
-                if mutator not in PRESERVING and seed == 0:
-                    assert result != data or mutator == "offset_shift", mutator
+# --- a fuzz campaign: scripts/fuzz.py runs it (through tests/validation/test_fuzz.py) --------------------
 
-
-def test_the_independent_check_accepts_the_valid_files_and_refuses_a_broken_one(projects):
-    for name, project in projects.items():
-        target = project / "corpus" / "annotations" / source_annotation(name).name
-        assert independently_valid(project, target) is None
-        original = target.read_bytes()
-        try:
-            tree = json.loads(original)
-            tree["entities"][0]["mentions"][0]["start"] += 1
-            target.write_text(json.dumps(tree), encoding="utf-8")
-            assert independently_valid(project, target) == "span text"
-        finally:
-            target.write_bytes(original)
-
-
-hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
-
-
-@settings(max_examples=150, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
-@given(source=st.sampled_from(sorted(SOURCES)), mutator=st.sampled_from(sorted(MUTATORS)),
-       rounds=st.sampled_from([1, 1, 1, 2, 3]), rnd=st.randoms(use_true_random=False))
-def test_mutated_annotation_files_are_reported_never_crash(projects, source, mutator, rounds, rnd):
-    project = projects[source]
-    target = project / "corpus" / "annotations" / source_annotation(source).name
-    original = source_annotation(source).read_bytes()
+def run_case(projects: dict, originals: dict, seed: int, index: int, max_rounds: int):
+    """(source, mutator, data, report or None, failure text or None) of case `index`."""
+    rnd = random.Random(f"{seed}:{index}")
+    source = rnd.choice(sorted(SOURCES))
+    mutator = rnd.choice(sorted(MUTATORS))
+    rounds = rnd.randint(1, max_rounds)
+    original = originals[source]
+    target = projects[source] / "corpus" / "annotations" / source_annotation(source).name
+    data = b""
     try:
-        check_case(project, target, *mutate_stack(mutator, original, rnd, rounds))
+        data, applied = mutate_stack(mutator, original, rnd, rounds)
+        report = check_case(projects[source], target, data, applied)
+        return source, mutator, data, report, None
+    except Exception:  # an AssertionError (a broken promise) or an exception out of validate
+        return source, mutator, data, None, traceback.format_exc()
     finally:
         target.write_bytes(original)
 
 
-def test_hostile_files_give_no_traceback_through_the_command(tmp_path):
-    """Several kinds of damage at once, through `python -m newsclaims` as a contributor runs it (one
-    process for all the files: starting Python costs more than validating)."""
-    project = copy_project(MINI, tmp_path / "project")
-    annotations = project / "corpus" / "annotations"
-    data = (annotations / "mini-doc.json").read_bytes()
-    hostile = {
-        "mini-doc.json": data[:40] + RAW_SURROGATES[0] + b"\x00" + "\u0301".encode() + data[40:200] + b"\\ud800" + b"9" * 5000 + b"[" * 5000 + data[200:],
-        "deep-doc.json": mutate("deep_nesting", data, random.Random(1)),
-        "huge-doc.json": data.replace(b'"start": 6,', b'"start": ' + b"9" * 5000 + b",", 1),
-        "escaped-doc.json": data.replace(b'"Putin"', b'"Put\\ud800in"', 1),
-        "wide-doc.json": b"[" + b"{}," * 2_000_000 + b"{}]",
+def save_failure(folder: Path, seed: int, index: int, source: str, mutator: str, data: bytes, failure: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"seed{seed}-case{index}-{mutator}"
+    (folder / f"{stem}.json").write_bytes(data)
+    (folder / f"{stem}.txt").write_text(
+        f"source project: {source} ({source_annotation(source)})\nmutator: {mutator}\n"
+        f"rerun: python scripts/fuzz.py --seed {seed} --case {index}\n"
+        f"or copy {stem}.json over the annotation file of a copy of that project and run `newsclaims validate`.\n\n{failure}",
+        encoding="utf-8")
+    return folder / f"{stem}.json"
+
+
+def run_campaign(seconds: float, seed: int = 0, rounds: int = 3, failures_folder: Path = Path("fuzz-failures"),
+                 case: int | None = None, progress=None) -> dict:
+    """Cases of `seed` for `seconds` (or only case `case`): the summary (counts per mutator, exit code and
+    problem code, and every failure with where its input was saved)."""
+    workdir = Path(tempfile.mkdtemp(prefix="newsclaims-fuzz-"))
+    try:
+        projects = {name: copy_project(folder, workdir / name) for name, folder in SOURCES.items()}
+        originals = {name: source_annotation(name).read_bytes() for name in SOURCES}
+        cases = [case] if case is not None else None
+        tried, failures = 0, []
+        per_mutator, exits, codes = Counter(), Counter(), Counter()
+        started = time.monotonic()
+        index = 0
+        while True:
+            if cases is not None:
+                if not cases:
+                    break
+                index = cases.pop()
+            elif time.monotonic() - started >= seconds:
+                break
+            source, mutator, data, report, failure = run_case(projects, originals, seed, index, rounds)
+            tried += 1
+            per_mutator[mutator] += 1
+            if failure is None:
+                exits[0 if report["valid"] else 1] += 1
+                codes.update({p["code"] for p in report["problems"]})
+            else:
+                exits["failure"] += 1
+                saved = save_failure(failures_folder, seed, index, source, mutator, data, failure)
+                failures.append((index, mutator, saved, failure.strip().splitlines()[-1]))
+                if progress is not None:
+                    progress(f"FAILURE case {index} ({mutator} on {source}): {failures[-1][3]}\n  saved to {saved}")
+            if progress is not None and tried % 200 == 0:
+                progress(f"  {tried} cases, {time.monotonic() - started:.0f}s, {len(failures)} failures")
+            index += 1
+        elapsed = time.monotonic() - started
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    summary = {
+        "seed": seed, "seconds": round(elapsed, 1), "cases": tried,
+        "cases_per_second": round(tried / elapsed, 1) if elapsed else None,
+        "exit_codes": {str(k): v for k, v in sorted(exits.items(), key=str)},
+        "per_mutator": dict(sorted(per_mutator.items())),
+        "codes_seen": dict(sorted(codes.items())),
+        "failures": [{"case": i, "mutator": m, "saved": str(p), "error": e} for i, m, p, e in failures],
     }
-    for name, content in hostile.items():
-        (annotations / name).write_bytes(content)
-    before = corpus_digest(project)
-    env = {k: v for k, v in os.environ.items() if k != "NEWSCLAIMS_DEBUG"}
-    result = subprocess.run([sys.executable, "-m", "newsclaims", "--root", str(project), "validate"],
-                            capture_output=True, text=True, timeout=120, env=env)
-    assert result.returncode == 1, (result.stdout[-2000:], result.stderr[-2000:])
-    assert "Traceback" not in result.stdout + result.stderr and "internal error" not in result.stderr
-    assert result.stderr == ""
-    for name in hostile:
-        assert f"corpus/annotations/{name}:" in result.stdout, name
-    assert "hint:" in result.stdout
-    assert corpus_digest(project) == before
-
-
-def test_the_bad_input_catalogue_names_every_input():
-    """docs/bad-input.md is generated by `scripts/fuzz.py --catalogue` (it runs every input, ~30 s); this
-    checks cheaply that it is not behind the tests: every code, mutator, limit probe, path case and known
-    hole is on the page, and no mutator case broke a promise when it was written."""
-    import importlib.util
-
-    from newsclaims.problems.codes import CATALOGUE
-    from test_limits import OVER_LIMIT
-
-    spec = importlib.util.spec_from_file_location("fuzz_script", REPO / "scripts" / "fuzz.py")
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
-    page = (REPO / "docs" / "bad-input.md").read_text(encoding="utf-8")
-    assert "python scripts/fuzz.py --catalogue docs/bad-input.md" in page
-    missing = [f"code {code}" for code in CATALOGUE if f"| `{code}` |" not in page]
-    missing += [f"mutator {name}" for name in MUTATORS if f"| `{name}` |" not in page]
-    missing += [f"limit {what}" for what, _, _ in OVER_LIMIT if f"one over the schema's limit: {what} (" not in page]
-    if os.name == "posix":
-        missing += [f"path case {name}" for name, _, _ in script._path_scenarios() if f"| {script._cell(name)} |" not in page]
-    missing += [f"known hole {test}" for test, _ in script._xfail_reasons() if f"`{test}`" not in page]
-    assert missing == [], "docs/bad-input.md is stale: run `python scripts/fuzz.py --catalogue docs/bad-input.md`"
-    assert "failed:" not in page
-
-
-@pytest.mark.parametrize("relative, command", [("corpus/annotations/mini-doc.json", "validate"), ("corpus/sources.json", "validate"),
-                                               ("corpus/splits.json", "build")])
-def test_a_json_file_holding_only_null_is_a_problem(tmp_path, relative, command):
-    """Found by the fuzzer (swapped_type at the root): the readers return None for "failed to parse", so a
-    file holding `null` was accepted with no problem. An annotation was then silently left out of the
-    build, sources.json made the build crash, and splits.json let the build publish an empty dataset."""
-    from newsclaims.cli import main
-
-    project = copy_project(MINI, tmp_path / "project")
-    (project / relative).write_text(" null\n", encoding="utf-8")
-    argv = ["--root", str(project), command, "--format", "json"] + (["--out", str(tmp_path / "data")] if command == "build" else [])
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        assert main(argv) == 1
-    [record] = json.loads(out.getvalue())["problems"]
-    assert (record["code"], record["line"], record["column"]) == ("schema-type", 1, 2)
-    assert record["file"].endswith(Path(relative).name) and not (tmp_path / "data").exists()
+    summary = {
+        "seed": seed, "seconds": round(elapsed, 1), "cases": tried,
+        "cases_per_second": round(tried / elapsed, 1) if elapsed else None,
+        "exit_codes": {str(k): v for k, v in sorted(exits.items(), key=str)},
+        "per_mutator": dict(sorted(per_mutator.items())),
+        "codes_seen": dict(sorted(codes.items())),
+        "failures": [{"case": i, "mutator": m, "saved": str(p), "error": e} for i, m, p, e in failures],
+    }
+    return summary

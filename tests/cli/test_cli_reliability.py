@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINI, copy_project
-from hostile import HostileCase, Outcome, can_mount, check_outcome, run_hostile
+from helpers.project import MINI, copy_project
+from helpers.hostile import HostileCase, Outcome, can_mount, check_outcome, run_hostile
 from newsclaims import cli
 from newsclaims.cli import codes as codes_command
 from newsclaims.errors import EnvironmentFailure

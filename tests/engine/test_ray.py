@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import REPO, copy_project
+from helpers.project import REPO, copy_project
 from newsclaims.cli import main
-from test_build import add_copy_of_seed, tree_digest
+from helpers.project import add_copy_of_seed, tree_digest
 
 ray = pytest.importorskip("ray")
 
@@ -37,3 +37,18 @@ def test_the_ray_engine_refuses_an_invalid_corpus_like_the_local_one(tmp_path, c
     assert main(["--root", str(root), "build", "--engine", "ray", "--workers", "1", "--format", "json"]) == 1
     assert '"code": "schema-enum"' in capsys.readouterr().out
     assert not (root / "data").exists()
+
+
+def test_a_successful_ray_build_logs_no_error_line(tmp_path):
+    """As a user runs it, in a process of its own (Ray's core worker writes to the process's stderr)."""
+    import re
+    import subprocess
+    import sys
+
+    root = copy_project(REPO, tmp_path / "project")
+    done = subprocess.run([sys.executable, "-m", "newsclaims", "--root", str(root), "build", "--engine", "ray", "--workers", "1"],
+                          capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stderr
+    errors = [line for line in done.stderr.splitlines() if re.match(r"\[[^\]]* E \d+ \d+\]", line) or " ERROR " in line]
+    assert errors == [], errors
+    assert "Warning" not in done.stderr, done.stderr

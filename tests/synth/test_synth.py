@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import synth_cli
+import helpers
+from helpers.project import synth_cli
 from newsclaims.synth import corruptions, document
 from newsclaims.synth import project as synth
 from newsclaims.cli import main
 
-LOAD_CHECK = Path(__file__).parent / "load_check.py"
+LOAD_CHECK = Path(helpers.__file__).parent / "load_check.py"
 DOCS = 30
 
 

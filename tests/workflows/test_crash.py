@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_project
+from helpers.project import REPO, copy_project
 from newsclaims.workflows.output_folder import OLD_PREFIX, TEMP_PREFIX
 from newsclaims.cli import main
 from newsclaims.dataset.manifest import verify
-from test_build import add_copy_of_seed, tree_digest
+from helpers.project import add_copy_of_seed, tree_digest
 
 KILLS = 12
 

@@ -16,12 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from newsclaims.validation.limits import LIMITS, MAX_ANNOTATION_BYTES, MAX_DUPLICATE_KEYS_REPORTED, MAX_INT_DIGITS, MAX_JSON_DEPTH, MAX_JSON_VALUES, MAX_REGISTRY_BYTES, MAX_REGISTRY_VALUES, MAX_TEXT_BYTES
+from newsclaims.validation.limits import (LIMITS, MAX_ANNOTATION_BYTES, MAX_DUPLICATE_KEYS_REPORTED, MAX_INT_DIGITS, MAX_JSON_DEPTH, MAX_JSON_VALUES,
+                                         MAX_REGISTRY_BYTES, MAX_REGISTRY_VALUES, MAX_TEXT_BYTES)
 from newsclaims.validation.level1_json import count_values, max_values_for, parse_json, text_depth, values_estimate
 from newsclaims.problems.docs import render_error_catalogue
 from newsclaims.cli import main
 
-from conftest import MINI, REPO, copy_project
+from helpers.bad_inputs import OVER_LIMIT, bombs
+from helpers.project import MINI, REPO, copy_project
 
 MIB = 1024 * 1024
 
@@ -183,20 +185,6 @@ def test_many_duplicate_keys_are_reported_up_to_the_limit():
 
 # --- JSON bombs, in a fresh process: time and peak memory ------------------------------------------
 
-def _bombs() -> dict[str, bytes]:
-    limit = MAX_ANNOTATION_BYTES
-    n = (limit - 100) // 3
-    mini = (MINI / "corpus" / "annotations" / "mini-doc.json").read_bytes()
-    return {
-        "lists": b"[" + b"[]," * n + b"[]]",
-        "objects in arrays": b"[" + b"[{}, {\n}]," * (n // 4) + b"[]]",
-        "strings": b"[" + b'"",' * n + b'""]',
-        "keys": b"{" + b",".join(b'"%07d":0' % i for i in range((limit - 10) // 12)) + b"}",
-        "in-annotation": mini.replace(b'"entities": [', b'"entities": [' + b"{}," * (n - 2000), 1),
-        "deep": b"[" * (limit // 2) + b"]" * (limit // 2),
-    }
-
-
 MEASURE = textwrap.dedent("""
     import io, json, sys, time, contextlib
     from newsclaims.cli import main
@@ -233,7 +221,7 @@ MEASURE = textwrap.dedent("""
 def test_json_bombs_are_refused_quickly_with_bounded_memory(tmp_path):
     valid = copy_project(MINI, tmp_path / "valid")
     roots = {}
-    for name, data in _bombs().items():
+    for name, data in bombs().items():
         assert len(data) <= MAX_ANNOTATION_BYTES
         root = copy_project(MINI, tmp_path / name)
         annotation_path(root).write_bytes(data)
@@ -285,42 +273,6 @@ def test_every_list_and_string_of_an_annotation_is_bounded():
     assert unbounded == []
 
 
-def _verdict(a):
-    """The first claim's verdict, made up (valid) on first use."""
-    if a["claims"][0]["verdict"] is None:
-        a["claims"][0]["verdict"] = {"label": "supported", "justification": "j", "evidence": [{"url": "https://example.org", "quote": "q"}]}
-    return a["claims"][0]["verdict"]
-
-
-# (what, pointer of the too-long value, how to make it one item or character too long)
-OVER_LIMIT = [
-    ("entities", "/entities", lambda a: a["entities"].extend([a["entities"][0]] * (10_001 - len(a["entities"])))),
-    ("claims", "/claims", lambda a: a["claims"].extend([a["claims"][0]] * (10_001 - len(a["claims"])))),
-    ("mentions", "/entities/0/mentions", lambda a: a["entities"][0]["mentions"].extend([a["entities"][0]["mentions"][0]] * 9_999)),
-    ("about", "/claims/0/about", lambda a: a["claims"][0].update(about=[f"e{i}" for i in range(1001)])),
-    ("hedge_cues", "/claims/0/hedge_cues", lambda a: a["claims"][0].update(hedged=True, hedge_cues=[{"start": 0, "end": 1, "text": "W"}] * 101)),
-    ("annotators", "/annotation/annotators", lambda a: a["annotation"].update(annotators=["x"] * 101)),
-    ("author_source_ids", "/metadata/author_source_ids", lambda a: a["metadata"].update(author_source_ids=["author"] * 101)),
-    ("evidence", "/claims/0/verdict/evidence", lambda a: _verdict(a).update(evidence=_verdict(a)["evidence"] * 101)),
-    ("title", "/metadata/title", lambda a: a["metadata"].update(title="x" * 2001)),
-    ("url", "/metadata/url", lambda a: a["metadata"].update(url="https://" + "x" * 1993)),
-    ("license", "/metadata/license", lambda a: a["metadata"].update(license="x" * 201)),
-    ("language", "/metadata/language", lambda a: a["metadata"].update(language="en" + "-abcdefgh" * 4)),
-    ("published_at", "/metadata/published_at", lambda a: a["metadata"].update(published_at="2020-01-01T00:00:00." + "1" * 30 + "Z")),
-    ("publisher_source_id", "/metadata/publisher_source_id", lambda a: a["metadata"].update(publisher_source_id="x" * 101)),
-    ("author_source_id", "/metadata/author_source_ids/0", lambda a: a["metadata"].update(author_source_ids=["x" * 101])),
-    ("schema_version", "/schema_version", lambda a: a.update(schema_version="1." + "0" * 9)),
-    ("guideline_version", "/annotation/guideline_version", lambda a: a["annotation"].update(guideline_version="1." + "0" * 19)),
-    ("annotator", "/annotation/annotators/0", lambda a: a["annotation"].update(annotators=["x" * 101])),
-    ("entity name", "/entities/0/name", lambda a: a["entities"][0].update(name="x" * 501)),
-    ("wikidata", "/entities/0/wikidata", lambda a: a["entities"][0].update(wikidata="Q" + "1" * 20)),
-    ("mention id", "/entities/0/mentions/0/id", lambda a: a["entities"][0]["mentions"][0].update(id="m" + "1" * 32)),
-    ("quote", "/entities/0/mentions/0/text", lambda a: a["entities"][0]["mentions"][0].update(text="x" * 100_001)),
-    ("about item", "/claims/0/about/0", lambda a: a["claims"][0]["about"].__setitem__(0, "e" + "1" * 32)),
-    ("source_id", "/claims/0/source_id", lambda a: a["claims"][0].update(source_id="x" * 101)),
-    ("justification", "/claims/0/verdict/justification", lambda a: _verdict(a).update(justification="x" * 10_001)),
-    ("evidence quote", "/claims/0/verdict/evidence/0/quote", lambda a: _verdict(a)["evidence"][0].update(quote="x" * 10_001)),
-]
 
 
 @pytest.mark.parametrize("what, pointer, change", OVER_LIMIT, ids=[case[0] for case in OVER_LIMIT])

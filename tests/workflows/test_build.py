@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import subprocess
@@ -14,7 +13,8 @@ import orjson
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import REPO, copy_project
+import helpers
+from helpers.project import REPO, SEED, add_copy_of_seed, copy_project, tree_digest
 from newsclaims.workflows import build as build_module
 from newsclaims.workflows.output_folder import OLD_PREFIX, TEMP_PREFIX
 from newsclaims.dataset.stage import StageContext
@@ -24,23 +24,7 @@ from newsclaims.project import Layout
 from newsclaims.schema.features import config_features
 from newsclaims.dataset.manifest import verify
 
-SEED = "b8270d0f4451370c"
-LOAD_CHECK = Path(__file__).parent / "load_check.py"
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def add_copy_of_seed(project: Path, doc_id: str, story_id: str | None = None) -> None:
-    """A new document for tests: the seed text and annotation under another id."""
-    corpus = project / "corpus"
-    (corpus / "documents" / f"{doc_id}.txt").write_bytes((corpus / "documents" / f"{SEED}.txt").read_bytes())
-    annotation = json.loads((corpus / "annotations" / f"{SEED}.json").read_text(encoding="utf-8"))
-    annotation["doc_id"] = doc_id
-    annotation["metadata"]["story_id"] = story_id
-    (corpus / "annotations" / f"{doc_id}.json").write_text(json.dumps(annotation, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+LOAD_CHECK = Path(helpers.__file__).parent / "load_check.py"
 
 
 def run(capsys, project: Path, *args: str) -> tuple[int, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from invalid_fixtures import FIXTURES
+from helpers.bad_inputs import HOSTILE
+from helpers.invalid_fixtures import FIXTURES
 from newsclaims.problems.docs import render_error_catalogue
 from newsclaims.validation.limits import LIMITS
 from newsclaims.cli import main
@@ -23,7 +23,7 @@ from newsclaims.project import DOC_ID, DocIds, doc_id_names
 from newsclaims.validation.fastpath import compiled
 from newsclaims.problems.codes import BUILD, CATALOGUE, LEVEL_NAMES
 
-from conftest import REPO
+from helpers.project import REPO
 
 
 def run_validate(capsys, root: Path, *args: str) -> tuple[int, dict]:
@@ -213,15 +213,6 @@ def test_usage_errors_exit_2(mini_project, capsys, tmp_path):
 
 # --- through the installed command, as a contributor runs it -------------------------------------
 
-HOSTILE = {
-    "binary": os.urandom(2048),
-    "nul bytes": b'{"doc_id": "\x00\x00"}',
-    "utf-16": '{"doc_id": "mini-doc"}'.encode("utf-16"),
-    "lone surrogate": b'{"doc_id": "\\ud800"}',
-    "deep nesting": b"[" * 100_000 + b"]" * 100_000,
-    "a number, not an object": b"42",
-    "truncated": b'{"schema_version": "1.0", "doc_id": "mini-',
-}
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))

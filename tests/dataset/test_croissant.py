@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import REPO, copy_project
+from helpers.project import REPO, copy_project
 from newsclaims.cli import main
 from newsclaims.dataset.croissant import CONTEXT, CROISSANT_VERSION, LICENSE_ALIASES, SPDX_IDS, croissant_json, license_url, render_croissant
 from newsclaims.schema.features import config_columns, config_features

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINI, copy_project
+from helpers.project import MINI, copy_project
 from newsclaims.cli import main
 
 

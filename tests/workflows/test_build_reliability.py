@@ -12,9 +12,9 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_project
-from hostile import HostileCase, can_mount, check_outcome, run_hostile, snapshot
-from test_build import add_copy_of_seed, tree_digest
+from helpers.project import REPO, copy_project
+from helpers.hostile import HostileCase, can_mount, check_outcome, run_hostile, snapshot
+from helpers.project import add_copy_of_seed, tree_digest
 
 from newsclaims.workflows import build as build_flow
 from newsclaims.workflows import output_folder as build_module

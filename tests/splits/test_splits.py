@@ -19,7 +19,7 @@ from newsclaims.splits.assignment import SPLIT_NAMES, compute_assignment, group_
 from newsclaims.splits.recorded import check_assignment, read_splits
 from newsclaims.splits.plan import reconcile
 
-from conftest import REPO
+from helpers.project import REPO
 
 SEED = "b8270d0f4451370c"
 SALT = "newsclaims-v1"
@@ -246,7 +246,10 @@ def test_an_invalid_corpus_is_refused_and_nothing_is_written(project):
 def test_a_hand_broken_splits_file_is_reported_with_its_position(project):
     split(project)
     path = project / "corpus" / "splits.json"
-    path.write_text(path.read_text(encoding="utf-8").replace('": "train"', '": "dev"').replace('": "test"', '": "dev"').replace('": "validation"', '": "dev"'), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    for name in ("train", "test", "validation"):
+        text = text.replace(f'": "{name}"', '": "dev"')
+    path.write_text(text, encoding="utf-8")
     value, problems = read_splits(path)
     assert value is None and [(p.code, p.pointer, p.line) for p in problems] == [("schema-enum", f"/documents/{SEED}", 3)]
     exit_code, output = split(project)

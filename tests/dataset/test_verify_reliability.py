@@ -17,9 +17,9 @@ import orjson
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import REPO, copy_project
-from hostile import HostileCase, check_outcome, run_hostile
-from conftest import synth_cli
+from helpers.project import REPO, copy_project
+from helpers.hostile import HostileCase, check_outcome, run_hostile
+from helpers.project import synth_cli
 from newsclaims.synth import project as synth
 from newsclaims.cli import main
 from newsclaims.dataset.manifest import MANIFEST, sha256_of, verify

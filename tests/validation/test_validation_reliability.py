@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINI, copy_project
-from hostile import HostileCase, check_outcome, run_hostile
-from invalid_fixtures import FIXTURES
+from helpers.project import MINI, copy_project
+from helpers.hostile import HostileCase, check_outcome, run_hostile
+from helpers.invalid_fixtures import FIXTURES
 from newsclaims.validation.limits import MAX_TEXT_BYTES
 from newsclaims.validation.level1_bytes import decode_text, line_col, read_text
 from newsclaims.validation.level1_json import toml_datetimes, toml_literals, tomllib
@@ -162,7 +162,8 @@ CASES = [
     HostileCase("nested-folder-named", "validate corpus/documents/drafts/next-doc.txt (a folder inside documents/)",
                 ["validate", "corpus/documents/drafts/next-doc.txt"], 1,
                 ("corpus/documents/drafts: unexpected-file", "a folder or special file where only files belong"),
-                setup=lambda project, _tmp: ((project / "corpus/documents/drafts").mkdir(), shutil.copy2(project / TEXT, project / "corpus/documents/drafts/next-doc.txt"))),
+                setup=lambda project, _tmp: ((project / "corpus/documents/drafts").mkdir(),
+                                             shutil.copy2(project / TEXT, project / "corpus/documents/drafts/next-doc.txt"))),
     HostileCase("text-without-annotation-named", "validate the text of a document whose annotation is gone", ["validate", str(TEXT)], 1,
                 ("corpus/documents/mini-doc.txt: missing-annotation", "corpus/annotations/mini-doc.json", "Add corpus/annotations/<doc_id>.json"),
                 setup=lambda project, _tmp: (project / ANNOTATION).unlink()),
@@ -183,7 +184,8 @@ CASES = [
                 ("warning: text-bidi-control", "hedge-mismatch", "1 problem in 1 file; 1 warning in 1 file"),
                 setup=_then(BIDI, lambda project, _tmp: FIXTURES["hedge-mismatch"](project))),
     HostileCase("bidi-build", "`build` with a bidi isolate in a text: a warning does not refuse the build", ["build", "--workers", "1"], 0,
-                (f"corpus/documents/mini-doc.txt:{BIDI_LINE}:{BIDI_COLUMN}: warning: text-bidi-control", "Remove the control character", "built"), setup=BIDI, may_write=("data",)),
+                (f"corpus/documents/mini-doc.txt:{BIDI_LINE}:{BIDI_COLUMN}: warning: text-bidi-control", "Remove the control character", "built"),
+                setup=BIDI, may_write=("data",)),
     HostileCase("bidi-split", "`split` with a bidi isolate in a text", ["split", "--dry-run"], 0, ("is up to date",), setup=BIDI),
 ]
 

@@ -7,7 +7,6 @@ raise, and never write to the corpus.
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import random
@@ -18,62 +17,12 @@ import pytest
 from newsclaims.project import Layout
 from newsclaims.validation.files import check_annotation, check_sources
 
-from conftest import MINI, REPO
+from helpers.bad_inputs import corruptions
+from helpers.project import MINI, REPO
 
 # Every corruption of a large file takes minutes; the suite checks a fixed sample of them per file.
 # NEWSCLAIMS_ALL_CORRUPTIONS=1 runs them all.
 SAMPLE = None if os.environ.get("NEWSCLAIMS_ALL_CORRUPTIONS") else 2500
-REPLACEMENTS = [None, "", "x" * 300_000, -1, 2**70, 1.5, True, [], {}, ["e1"], {"start": 0}, "\u0301\ud7ff\U0010ffff"]
-
-
-def leaves(node, path=()):
-    """Every (path, value) of a JSON tree, containers included."""
-    yield path, node
-    if isinstance(node, dict):
-        for key, child in node.items():
-            yield from leaves(child, path + (key,))
-    elif isinstance(node, list):
-        for index, child in enumerate(node):
-            yield from leaves(child, path + (index,))
-
-
-def set_at(tree, path, value):
-    node = tree
-    for part in path[:-1]:
-        node = node[part]
-    node[path[-1]] = value
-
-
-def _replaced(annotation, path, value):
-    mutated = copy.deepcopy(annotation)
-    set_at(mutated, path, value)
-    return mutated
-
-
-def _deleted(annotation, path):
-    mutated = copy.deepcopy(annotation)
-    node = mutated
-    for part in path[:-1]:
-        node = node[part]
-    del node[path[-1]]
-    return mutated
-
-
-def corruptions(annotation):
-    """(label, make) pairs; `make()` builds the corrupted copy, so a sample costs only what it uses."""
-    for path, value in leaves(annotation):
-        if not path:
-            continue
-        where = "/".join(map(str, path))
-        for replacement in REPLACEMENTS:
-            if replacement != value:
-                yield f"{where} = {str(replacement)[:20]!r}", lambda p=path, r=replacement: _replaced(annotation, p, r)
-        if isinstance(path[-1], str):
-            yield f"del {where}", lambda p=path: _deleted(annotation, p)
-        if isinstance(value, dict):
-            yield f"{where}/surprise", lambda p=path: _replaced(annotation, p + ("surprise",), 1)
-
-
 def corpus_annotations():
     paths = sorted((MINI / "corpus" / "annotations").glob("*.json")) + sorted((REPO / "corpus" / "annotations").glob("*.json"))
     return [pytest.param(p, id=p.parent.parent.parent.name + "/" + p.name) for p in paths]

@@ -25,7 +25,7 @@ import pytest
 
 from newsclaims.cli import main
 
-from conftest import MINI
+from helpers.project import MINI
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="symbolic links, named pipes and byte file names")
 
