@@ -149,7 +149,7 @@ def _span(raw: RawSpan, norm: Normalised, text: str, file: str, problems: list[P
     quote = text[start:end]
     if raw.text is not None:
         expected = unicodedata.normalize("NFC", raw.text.replace("\r\n", "\n").replace("\r", "\n"))
-        if quote != expected:
+        if quote != expected and quote.replace("\n", " ").replace("\t", " ") != expected:
             problems.append(problem("import-span-mismatch", file, f"span {raw.start}-{raw.end} is {quote!r} in the text, "
                                     f"the source records {raw.text!r}", **where))
             return None
