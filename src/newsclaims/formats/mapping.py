@@ -124,6 +124,6 @@ def load_mapping(path: Path | None) -> tuple[Mapping, list[Problem]]:
 
 
 def mapping_line(label: str, table: str = "entities") -> str:
-    """The line a mapping file needs for an unmapped label (the hint of import-label-unmapped)."""
-    example = {"entities": "PERSON", "claims": "factual", "spans": "cue", "sources": "<an id of corpus/sources.json>"}[table]
-    return f'[{table}] "{label}" = "{example}"'
+    """What a mapping file needs for an unmapped label (the hint of import-label-unmapped)."""
+    choices = {"entities": ENTITY_TYPES, "claims": CLAIM_TYPES, "spans": SPAN_ROLES}[table]
+    return f'the line `"{label}" = "<{"|".join(choices)}>"` under [{table}]'
