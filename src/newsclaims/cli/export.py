@@ -12,7 +12,7 @@ from .common import EXIT_INVALID, EXIT_OK, add_format, add_root, add_workers, la
 
 def register(commands) -> None:
     parser = commands.add_parser("export", help="export the corpus to Label Studio, brat, spaCy or ClaimReview (docs/formats.md)")
-    parser.add_argument("format", choices=writers(), metavar="FORMAT", help=f"one of: {', '.join(writers())}")
+    parser.add_argument("format_name", choices=writers(), metavar="FORMAT", help=f"one of: {', '.join(writers())}")
     parser.add_argument("--out", required=True, metavar="DIR", help="a new (or empty) folder to write into")
     parser.add_argument("--from", dest="data", metavar="DATA", help="export a built data/ folder instead of the corpus")
     parser.add_argument("--as", dest="as_", choices=["predictions", "annotations"], default="predictions",
@@ -28,7 +28,7 @@ def run(args) -> int:
     layout = None if args.data else layout_of(args)
     out = Path(args.out)
     with writing(out):
-        report = export_documents(layout, args.format, out, data_dir=Path(args.data) if args.data else None,
+        report = export_documents(layout, args.format_name, out, data_dir=Path(args.data) if args.data else None,
                                   as_annotations=args.as_ == "annotations", force=args.force, workers=args.workers)
     if args.format == "json":
         print_json({"exported": not report.refused, "files": [str(p) for p in report.files], "counts": dict(sorted(report.counts.items())),

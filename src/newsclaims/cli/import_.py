@@ -12,7 +12,7 @@ from .common import EXIT_INVALID, EXIT_OK, add_format, add_root, layout_of, prin
 
 def register(commands) -> None:
     parser = commands.add_parser("import", help="import Label Studio, brat or CoNLL files as corpus documents (docs/formats.md)")
-    parser.add_argument("format", choices=readers(), metavar="FORMAT", help=f"one of: {', '.join(readers())}")
+    parser.add_argument("format_name", choices=readers(), metavar="FORMAT", help=f"one of: {', '.join(readers())}")
     parser.add_argument("source", metavar="SRC", help="the export file (labelstudio, conll) or folder (brat, conll)")
     parser.add_argument("--mapping", metavar="FILE", help="TOML file mapping the source's labels to ours (over the built-in defaults)")
     parser.add_argument("--out", metavar="DIR", help="the corpus folder to write documents/ and annotations/ into (default: the project's corpus/)")
@@ -33,7 +33,7 @@ def run(args) -> int:
     layout = layout_of(args)
     out = Path(args.out) if args.out else None
     with writing(out or layout.corpus_dir):
-        report = import_documents(layout, args.format, Path(args.source), out, mapping=Path(args.mapping) if args.mapping else None,
+        report = import_documents(layout, args.format_name, Path(args.source), out, mapping=Path(args.mapping) if args.mapping else None,
                                   status=args.status, language=args.language, genre=args.genre, skip_unmapped=args.unmapped == "skip",
                                   force=args.force, dry_run=args.dry_run)
     summary = {"written" if not args.dry_run else "would_write": [str(p) for p in report.written], "doc_ids": report.doc_ids,

@@ -70,7 +70,7 @@ def _task_text(task: dict) -> tuple[str | None, str]:
         data = {k: v for k, v in task.items() if k not in _JSON_MIN_META}
     if isinstance(data.get("text"), str):
         return data["text"], "text"
-    strings = [(k, v) for k, v in data.items() if isinstance(v, str)]
+    strings = [(k, v) for k, v in data.items() if isinstance(v, str) and k != "doc_id"]
     return (strings[0][1], strings[0][0]) if len(strings) == 1 else (None, "")
 
 
@@ -92,7 +92,9 @@ def _json_min_results(task: dict, key: str) -> list[dict]:
 
 def _read_task(task: dict, pointer: str, shown: str, options: ReadOptions, result: ReadResult, unmapped) -> RawDocument | None:
     text, key = _task_text(task)
-    name = str(task.get("id", pointer.strip("/") or "task"))
+    data = task.get("data") if isinstance(task.get("data"), dict) else {}
+    # the doc_id: data.doc_id when the task has one (our export writes it), else the task id
+    name = str(data.get("doc_id") if isinstance(data.get("doc_id"), str) else task.get("id", pointer.strip("/") or "task"))
     if text is None:
         result.problems.append(problem("import-no-text", shown, f"task {name}: no text in its data (one string field, or `text`): skipped", pointer=pointer))
         result.counts["tasks skipped (no text)"] += 1
