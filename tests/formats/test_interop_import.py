@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from newsclaims.cli import main
 from newsclaims.project import Layout
 from newsclaims.workflows.import_ import import_documents

@@ -7,7 +7,17 @@ from pathlib import Path
 
 from ..formats import writers
 from ..workflows.export import export_documents
-from .common import EXIT_INVALID, EXIT_OK, add_format, add_root, add_workers, layout_of, print_json, print_problems, writing
+from .common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    add_format,
+    add_root,
+    add_workers,
+    layout_of,
+    print_json,
+    print_problems,
+    writing,
+)
 
 
 def register(commands) -> None:

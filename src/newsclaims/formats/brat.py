@@ -18,7 +18,18 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from ..problems.record import problem, shown_path
-from .base import CorpusDocument, Plugin, RawClaim, RawDocument, RawEntity, RawSpan, ReadOptions, ReadResult, WriteOptions, WriteResult
+from .base import (
+    CorpusDocument,
+    Plugin,
+    RawClaim,
+    RawDocument,
+    RawEntity,
+    RawSpan,
+    ReadOptions,
+    ReadResult,
+    WriteOptions,
+    WriteResult,
+)
 from .mapping import mapping_line
 
 _T = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$")
@@ -55,7 +66,7 @@ def read(source: Path, options: ReadOptions) -> ReadResult:
 def _read_one(name, shown, text, lines, options: ReadOptions, result: ReadResult, unmapped) -> RawDocument | None:
     mapping = options.mapping
     spans: dict[str, tuple[str, RawSpan]] = {}   # T id -> (label, span)
-    events, triggers = [], set()
+    triggers = set()
     parsed = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -210,7 +221,7 @@ def _read_one(name, shown, text, lines, options: ReadOptions, result: ReadResult
     for tid in sorted((t for t, k in kinds.items() if k == "entity"), key=_order):
         groups[find(tid)].append(tid)
     entities, entity_of = [], {}
-    for root, members in groups.items():
+    for members in groups.values():
         label = spans[members[0]][0]
         entity = RawEntity(type=mapping.entity(label), mentions=[spans[m][1] for m in members],
                            name=next((names[m] for m in members if m in names), None),

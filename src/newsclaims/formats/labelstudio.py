@@ -24,7 +24,18 @@ from pathlib import Path
 import orjson
 
 from ..problems.record import json_pointer, problem, shown_path
-from .base import CorpusDocument, Plugin, RawClaim, RawDocument, RawEntity, RawSpan, ReadOptions, ReadResult, WriteOptions, WriteResult
+from .base import (
+    CorpusDocument,
+    Plugin,
+    RawClaim,
+    RawDocument,
+    RawEntity,
+    RawSpan,
+    ReadOptions,
+    ReadResult,
+    WriteOptions,
+    WriteResult,
+)
 from .mapping import CLAIM_TYPES, ENTITY_TYPES, mapping_line
 
 _URL = re.compile(r"^(?:s3|gs|azure-blob|https?|file)://", re.IGNORECASE)
