@@ -12,7 +12,10 @@ from dataclasses import dataclass
 PARSE, SCHEMA, REFERENCES, CONTENT = 1, 2, 3, 4
 # Level 5 is not a file check: what `newsclaims build` needs beyond a valid corpus (splits, changelog).
 BUILD = 5
-LEVEL_NAMES = {PARSE: "parse", SCHEMA: "schema", REFERENCES: "references", CONTENT: "content", BUILD: "build"}
+# Level 6 is not a check of the corpus either: what `newsclaims import` and `export` report about another
+# format's files (what they cannot carry, what they refuse), with the source file and its line or pointer.
+INTEROP = 6
+LEVEL_NAMES = {PARSE: "parse", SCHEMA: "schema", REFERENCES: "references", CONTENT: "content", BUILD: "build", INTEROP: "interop"}
 
 
 # Severities: an error makes `validate` fail and refuses a build; a warning is reported and does neither.
@@ -78,4 +81,23 @@ CATALOGUE: dict[str, Code] = {
     "split-unassigned": Code(BUILD, "A document of the corpus has no split in corpus/splits.json.", "Run `newsclaims split`: it assigns new documents without moving existing ones."),
     "split-stale": Code(BUILD, "corpus/splits.json disagrees with the corpus: a document it lists is gone, or the salt or ratios differ from corpus.toml.", "Run `newsclaims split` (removed documents), or `newsclaims split --reshuffle` if the salt or ratios were changed on purpose."),
     "changelog-missing-version": Code(BUILD, "CHANGELOG.md has no section for the dataset version being built.", "Add a '## <version>' section to CHANGELOG.md saying what changed in this version."),
+    # level 6: interop (`newsclaims import` / `export`: another format's files; docs/formats.md)
+    "import-unreadable": Code(INTEROP, "A source file cannot be read or parsed (not UTF-8, invalid JSON, not a file).", "Check that the path is the tool's export, saved as UTF-8; fix the syntax at the line shown."),
+    "import-shape": Code(INTEROP, "A source file or line does not have the form of its format.", "Export again from the tool, or fix the line shown to the format's syntax (docs/formats.md)."),
+    "import-label-unmapped": Code(INTEROP, "A label of the source has no mapping to an entity type, a claim type or a span role.", "Add the line shown to a mapping file and pass it with --mapping, or pass --unmapped skip to import the rest."),
+    "import-source-unmapped": Code(INTEROP, "A claim's source (a source span's text or a source choice) is not a source of corpus/sources.json.", "Add the line shown under [sources] in a mapping file (the value an id of corpus/sources.json), or add the source to corpus/sources.json."),
+    "import-span-mismatch": Code(INTEROP, "A span's offsets do not give back the text the source records for it.", "Export again from the tool (the text was edited after annotation), or fix the offsets or the quote at the place shown."),
+    "import-doc-id-collision": Code(INTEROP, "Two source documents give the same doc_id, or an imported doc_id is already in the output folder.", "Rename one of the source files (or tasks), import into another --out, or pass --force to replace the output's files."),
+    "import-no-text": Code(INTEROP, "A task or result without the text it annotates (no text in the task's data, no value.text); skipped.", "Export with the texts (Label Studio: JSON, not JSON-MIN without text), or add the text field.", WARNING),
+    "import-text-url": Code(INTEROP, "A task's text is a URL (s3://, azure-blob://, http...) rather than the text itself; skipped.", "Export the project with the texts inlined (Label Studio: the task data holding the text), or import the texts first.", WARNING),
+    "import-result-type": Code(INTEROP, "A result type that has no place in our schema (textarea, rating, a region of an image...); skipped.", "Nothing to fix if the result is not needed; else map its content by hand (docs/formats.md).", WARNING),
+    "import-discontinuous": Code(INTEROP, "A discontinuous span (brat `T6 Task 400 436;437 453`): our spans are one stretch of text; skipped.", "Annotate one continuous span (or one mention per fragment) in the tool, then import again.", WARNING),
+    "import-event": Code(INTEROP, "An event (brat E line): our schema has no events; skipped (its trigger span is kept only if its type is mapped).", "Nothing to fix if events are not needed; model the event's assertion as a claim to keep it.", WARNING),
+    "import-attribute-dropped": Code(INTEROP, "An attribute (brat A/M, a Label Studio choice) with no target field in our schema; skipped.", "Map the attribute name under [attributes] in the mapping file, or ignore the warning.", WARNING),
+    "import-relation-dropped": Code(INTEROP, "A relation whose type has no meaning in our schema, or whose ends are not a claim and its source, cue or entity; skipped.", "Map the relation label under [relations] (source, about, cue, hedge, same) in the mapping file, or ignore the warning.", WARNING),
+    "import-note-dropped": Code(INTEROP, "A note, a normalisation to another database than Wikidata, or a comment with no field in our schema; skipped.", "Nothing to fix: only `Wikidata:Q...` normalisations set an entity's `wikidata`.", WARNING),
+    "import-label-skipped": Code(INTEROP, "A span whose label has no mapping, skipped as --unmapped skip asked.", "Add a mapping for the label (docs/formats.md) to import it.", WARNING),
+    "import-span-adjusted": Code(INTEROP, "A span was changed to meet the corpus rules: trimmed of surrounding whitespace, or a duplicate (same offsets) dropped.", "Nothing to fix: check the span in the imported file if the tool's span mattered.", WARNING),
+    "import-text-normalised": Code(INTEROP, "A text was brought to the corpus rules (BOM removed, CRLF/CR to LF, NFC) and its offsets remapped.", "Nothing to fix: the imported text is what the corpus stores; the source's offsets were moved with it.", WARNING),
+    "export-not-carried": Code(INTEROP, "A field the target format cannot carry (listed in docs/formats.md); left out of the export.", "Nothing to fix: keep the corpus as the source of truth for that field.", WARNING),
 }
