@@ -6,7 +6,15 @@ import sys
 from pathlib import Path
 
 from ..errors import UsageError
-from .common import EXIT_OK, add_format, add_root, add_workers, layout_of, print_json, writing
+from .common import (
+    EXIT_OK,
+    add_format,
+    add_root,
+    add_workers,
+    layout_of,
+    print_json,
+    writing,
+)
 
 
 def register(commands) -> None:
@@ -24,7 +32,9 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
-    from ..workflows.view import view  # imported when used: Jinja2 is not needed by the other commands
+    from ..workflows.view import (
+        view,  # imported when used: Jinja2 is not needed by the other commands
+    )
 
     if args.data is not None and args.origin != "data":
         raise UsageError("--data DIR goes with --from data")

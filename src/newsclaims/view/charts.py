@@ -20,7 +20,7 @@ def _fill(chart_id: str, index: int) -> tuple[str, str]:
         return "", colour
     pattern_id = f"{chart_id}-p{index}"
     if pattern == "hatch":
-        shape = f'<path d="M0,6 L6,0" stroke="#fff" stroke-width="1.5"/>'
+        shape = '<path d="M0,6 L6,0" stroke="#fff" stroke-width="1.5"/>'
     else:
         shape = '<circle cx="3" cy="3" r="1.3" fill="#fff"/>'
     defs = (f'<pattern id="{pattern_id}" width="6" height="6" patternUnits="userSpaceOnUse">'
@@ -37,8 +37,8 @@ def bar_chart(chart_id: str, title: str, values: list[str], splits: list[str], c
     legend_height = 22
     height = legend_height + len(values) * group + 4
     width = _LABEL_WIDTH + _PLOT_WIDTH + 60
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" role="img" '
-             f'aria-labelledby="{escape(chart_id)}-title" width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
+    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" role="img" '
+              f'aria-labelledby="{escape(chart_id)}-title" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'),
              f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
              "<defs>" + "".join(defs for defs, _ in fills) + "</defs>"]
     x = _LABEL_WIDTH

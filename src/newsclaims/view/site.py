@@ -64,8 +64,9 @@ class SiteResult:
     folder: Path
     documents: int = 0
     with_problems: list[str] = field(default_factory=list)  # doc_ids of the documents that have problems
-    problems: int = 0  # problems shown, in all
+    problems: int = 0  # problems of documents, in all
     index_files: int = 0
+    corpus_problems: int = 0  # problems of no document, listed on the overview
 
 
 def environment():
@@ -107,8 +108,9 @@ def _problem(found: Problem) -> dict:
 
 
 @dataclass
-class _Stats:
-    """What the overview counts, over all documents."""
+class Tally:
+    """What the overview counts and lists, over the documents rendered so far; tallies of batches
+    rendered in other processes add up with merge()."""
 
     entity_types: Counter = field(default_factory=Counter)  # (split, type) -> entities
     mention_types: Counter = field(default_factory=Counter)
@@ -120,6 +122,16 @@ class _Stats:
     source_documents: Counter = field(default_factory=Counter)
     splits: Counter = field(default_factory=Counter)
     totals: Counter = field(default_factory=Counter)
+    rows: list[list] = field(default_factory=list)  # the search index: a row per document
+    with_problems: list[str] = field(default_factory=list)
+
+    def merge(self, other: Tally) -> None:
+        for name, value in vars(other).items():
+            mine = getattr(self, name)
+            if isinstance(mine, Counter):
+                mine.update(value)
+            else:
+                mine.extend(value)
 
 
 class Site:
@@ -130,9 +142,12 @@ class Site:
         self.env = environment()
         self.document_template = self.env.get_template("document.html")
         self.sources = {_text(s.get("id")): s for s in info.sources if isinstance(s, dict)}
-        self.stats = _Stats()
-        self.rows: list[list] = []
-        self.result = SiteResult(self.folder)
+        self.tally = Tally()
+
+    def take(self) -> Tally:
+        """The tally so far, and a new one from here on."""
+        tally, self.tally = self.tally, Tally()
+        return tally
 
     # --- a document page ---------------------------------------------------------------------------
 
@@ -201,7 +216,7 @@ class Site:
         }
 
     def _count(self, doc: ViewDocument, annotation: dict, entities: list[dict], claims: list[dict], problems: int) -> None:
-        stats, split = self.stats, doc.split or "unassigned"
+        stats, split = self.tally, doc.split or "unassigned"
         stats.splits[split] += 1
         mentions = 0
         for entity in entities:
@@ -223,24 +238,22 @@ class Site:
         stats.totals.update(documents=1, entities=len(entities), mentions=mentions, claims=len(claims), problems=problems)
         title = _text(_dict(annotation.get("metadata")).get("title"))
         names = sorted({_text(entity.get("name")) for entity in entities if entity.get("name")})
-        self.rows.append([doc.doc_id, title, doc.split or "", len(entities), mentions, len(claims), problems,
-                          "\u001f".join(names), "\u001f".join(sorted(sources_here))])
-        self.result.documents += 1
-        self.result.problems += problems
+        stats.rows.append([doc.doc_id, title, doc.split or "", len(entities), mentions, len(claims), problems,
+                           "\u001f".join(names), "\u001f".join(sorted(sources_here))])
         if problems:
-            self.result.with_problems.append(doc.doc_id)
+            stats.with_problems.append(doc.doc_id)
 
     # --- the overview, the index and the static files ----------------------------------------------
 
     def finish(self) -> SiteResult:
-        self.rows.sort(key=lambda row: row[0])
+        stats, info = self.tally, self.info
+        rows = sorted(stats.rows, key=lambda row: row[0])
+        stats.with_problems.sort()
         index = self.folder / "index"
-        chunks = [self.rows[at:at + CHUNK_ROWS] for at in range(0, len(self.rows), CHUNK_ROWS)]
+        chunks = [rows[at:at + CHUNK_ROWS] for at in range(0, len(rows), CHUNK_ROWS)]
         for number, chunk in enumerate(chunks):
             payload = orjson.dumps(chunk).decode().replace("</", "<\\/")
             (index / f"docs-{number:04d}.js").write_text(f"NC_INDEX.add({number}, {payload});\n", encoding="utf-8")
-        self.result.index_files = len(chunks)
-        stats, info = self.stats, self.info
         splits = [s for s in info.splits if stats.splits[s]] + sorted(set(stats.splits) - set(info.splits))
 
         def ordered(counter: Counter, known: list[str]) -> list[str]:
@@ -261,12 +274,12 @@ class Site:
                    for source_id in sorted(known | set(stats.source_claims), key=lambda s: (-stats.source_claims[s], s))]
         overview = self.env.get_template("overview.html").render(
             root="", site=info, totals=stats.totals, splits=[(s, stats.splits[s]) for s in splits], charts=[(title, _markup(chart)) for title, chart in charts],
-            sources=sources, first_rows=self.rows[:PAGE_ROWS], page_rows=PAGE_ROWS, chunks=len(chunks),
-            with_problems=len(self.result.with_problems), corpus_problems=[_problem(p) for p in info.problems])
+            sources=sources, first_rows=rows[:PAGE_ROWS], page_rows=PAGE_ROWS, chunks=len(chunks),
+            with_problems=len(stats.with_problems), corpus_problems=[_problem(p) for p in info.problems])
         (self.folder / "index.html").write_text(overview, encoding="utf-8")
         copy_static(self.folder / "static")
         (self.folder / MARKER).write_text("written by `newsclaims view`; the whole folder is replaced by the next run\n", encoding="utf-8")
-        return self.result
+        return SiteResult(self.folder, stats.totals["documents"], stats.with_problems, stats.totals["problems"], len(chunks), len(info.problems))
 
 
 def _markup(html: str):
@@ -285,13 +298,19 @@ def copy_static(target: Path) -> None:
 
 def write_site(folder: Path, documents: Iterable[ViewDocument], info: SiteInfo) -> SiteResult:
     """Every page of the site into folder (which must exist and be empty)."""
-    folder = Path(folder)
-    for sub in ("doc", "index", "static"):
-        os.makedirs(folder / sub, exist_ok=True)
-    site = Site(folder, info)
+    site = start_site(folder, info)
     for doc in documents:
         site.document(doc)
     return site.finish()
 
 
-__all__ = ["ViewDocument", "SiteInfo", "SiteResult", "Span", "write_site", "MARKER"]
+def start_site(folder: Path, info: SiteInfo) -> Site:
+    """A site whose documents are rendered elsewhere too (Site(folder, info) in worker processes, their
+    take() merged into this one's tally); finish() writes the overview."""
+    folder = Path(folder)
+    for sub in ("doc", "index", "static"):
+        os.makedirs(folder / sub, exist_ok=True)
+    return Site(folder, info)
+
+
+__all__ = ["MARKER", "Site", "SiteInfo", "SiteResult", "Span", "Tally", "ViewDocument", "start_site", "write_site"]

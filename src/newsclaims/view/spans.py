@@ -14,6 +14,7 @@ listed with `unshown` reasons instead.
 from __future__ import annotations
 
 import html
+import itertools
 from dataclasses import dataclass
 
 # Inner spans nest inside outer ones; for spans over the same characters, the order of this tuple.
@@ -147,7 +148,7 @@ def render_text(text: str, spans: list[Span], marks: dict[str, str] | None = Non
     active: list[Span] = []
     points = sorted(bounds)
     escape = html.escape
-    for left, right in zip(points, points[1:]):
+    for left, right in itertools.pairwise(points):
         if starting.get(left) or any(span.end == left for span in active):
             active = sorted([span for span in active if span.end > left] + starting.get(left, []), key=_order)
         keep = 0

@@ -13,23 +13,37 @@ import os
 import secrets
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
 
+from ..dataset.stage import StageContext, process_batch
+from ..engine.local import run_local, start_workers_early
 from ..errors import UsageError
-from ..problems.record import Problem, shown_path
+from ..problems.codes import BUILD
+from ..problems.record import Problem, has_errors, shown_path
 from ..project import DOC_ID, Layout
 from ..schema.configs import SHARD_PATH
 from ..schema.files import vocabularies
 from ..splits.recorded import read_splits
-from ..validation.files import Report, check_settings, check_sources, check_text
+from ..validation.files import check_settings, check_sources, check_text
 from ..validation.level1_bytes import read_bytes
 from ..validation.level1_json import decode_json
 from ..validation.limits import MAX_ANNOTATION_BYTES
-from ..view.site import MARKER, SiteInfo, SiteResult, ViewDocument, write_site
-from .validate import validate_corpus, validate_paths
+from ..validation.listing import corpus_inventory
+from ..view.site import (
+    MARKER,
+    Site,
+    SiteInfo,
+    SiteResult,
+    Tally,
+    ViewDocument,
+    start_site,
+    write_site,
+)
+from .validate import check_build_inputs, validate_paths
 
 ORIGINS = ("corpus", "data")
 TEMP_PREFIX, OLD_PREFIX = ".view-build-", ".view-old-"
@@ -52,23 +66,108 @@ class ViewResult:
 def view(layout: Layout | None, out: Path | None = None, origin: str = "corpus", doc_ids: list[str] | None = None,
          data_dir: Path | None = None, workers: int | None = None) -> ViewResult:
     """Write the site of the corpus (origin "corpus") or of a built data folder (origin "data") into out
-    (default: the project's site/). doc_ids: only these documents (default: all)."""
+    (default: the project's site/). doc_ids: only these documents (default: all). Pages are rendered
+    in worker processes (the corpus is validated there too, a batch of documents at a time)."""
     if origin not in ORIGINS:
         raise UsageError(f"--from must be one of {', '.join(ORIGINS)}, not {origin!r}")
     wrong = [doc_id for doc_id in doc_ids or [] if not DOC_ID.match(doc_id)]
     if wrong:
         raise UsageError(f"not a doc_id: {', '.join(wrong)} (a doc_id is lowercase letters, digits and '-', 3 to 81 characters)")
-    if origin == "corpus":
-        if layout is None:
-            raise UsageError("not inside a newsclaims project (no corpus/corpus.toml and schema/ here or above); use --root, "
-                             "or --from data --data DIR to view a built data folder")
-        documents, info = corpus_documents(layout, doc_ids, workers)
-    else:
+    if origin == "corpus" and layout is None:
+        raise UsageError("not inside a newsclaims project (no corpus/corpus.toml and schema/ here or above); use --root, "
+                         "or --from data --data DIR to view a built data folder")
+    target = Path(out) if out is not None else (layout.root / "site" if layout is not None else Path("site"))
+    path = check_out(layout, target)
+    if origin == "data":
         folder = Path(data_dir) if data_dir is not None else (layout.data_dir if layout is not None else Path("data"))
         documents, info = data_documents(folder, doc_ids)
-    target = Path(out) if out is not None else (layout.root / "site" if layout is not None else Path("site"))
-    site = write_swapped(layout, target, documents, info)
-    return ViewResult(target, origin, site.documents, site.with_problems, site.problems, len(info.problems))
+        with swapped(path) as temporary:
+            site = start_site(temporary, info)
+            for tally, _ in run_local(render_batch, RenderContext(str(temporary), info), documents, workers=workers, total=documents.total):
+                site.tally.merge(tally)
+            result = site.finish()
+    elif doc_ids:
+        documents, info = named_documents(layout, doc_ids)
+        with swapped(path) as temporary:
+            result = write_site(temporary, documents, info)
+    else:
+        with swapped(path) as temporary:
+            result = render_corpus(layout, temporary, workers)
+    return ViewResult(target, origin, result.documents, result.with_problems, result.problems, result.corpus_problems)
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What every worker needs: the site's folder and info; for a corpus, the validation stage's context."""
+
+    folder: str
+    info: SiteInfo
+    stage: StageContext | None = None  # None: the items are ViewDocuments already read
+    root: str | None = None
+
+    def batch_paths(self, batch: list) -> list[str]:
+        return self.stage.batch_paths(batch) if self.stage is not None else []
+
+
+_SITES: dict[str, Site] = {}  # the Site of this process (its compiled templates), by folder
+
+
+def render_batch(context: RenderContext, items: list) -> tuple[Tally, list[Problem]]:
+    """The pages of a batch of documents: (their tally for the overview, problems of no document).
+    For a corpus, items are (doc_id, has_text, has_annotation, split), validated here as validate does."""
+    site = _SITES.get(context.folder)
+    if site is None:
+        site = _SITES.setdefault(context.folder, Site(Path(context.folder), context.info))
+    others: list[Problem] = []
+    if context.stage is None:
+        documents = items
+    else:
+        layout = Layout(Path(context.root))
+        checked = process_batch(context.stage, [(doc_id, has_text, has_annotation, None) for doc_id, has_text, has_annotation, _ in items])
+        by_doc: dict[str, list[Problem]] = {}
+        for found in checked.problems:
+            owner = _owner(found, layout)
+            (by_doc.setdefault(owner, []) if owner is not None else others).append(found)
+        kept = {document.doc_id: document for document in checked.documents}
+        documents = (_document(layout, doc_id, kept.get(doc_id), by_doc.get(doc_id, []), split) for doc_id, _, _, split in items)
+    for document in documents:
+        site.document(document)
+    return site.take(), others
+
+
+def _document(layout: Layout, doc_id: str, kept, problems: list[Problem], split: str | None) -> ViewDocument:
+    text, annotation = (kept.text, kept.annotation) if kept is not None else read_raw(layout, doc_id)
+    return ViewDocument(doc_id, text, annotation, problems, split)
+
+
+def render_corpus(layout: Layout, folder: Path, workers: int | None) -> SiteResult:
+    """Every document of the corpus, validated (as validate_corpus does) and rendered in one pass."""
+    start_workers_early(layout.documents_dir, workers, __name__)
+    inventory = corpus_inventory(layout)
+    report = inventory.report
+    sources = {s["id"]: s for s in report.sources} if report.sources is not None else None
+    stage = StageContext(str(layout.schema_dir), str(layout.documents_dir), str(layout.annotations_dir), sources,
+                         convert=False, keep_documents=True)
+    split_of = _splits(layout)
+    info = _info(layout, report.settings, report.sources or [])
+    site = start_site(folder, info)
+    items = ((*item, split_of.get(item[0])) for item in inventory.items())
+    others, invalid = list(report.problems), has_errors(report.problems)
+    for tally, found in run_local(render_batch, RenderContext(str(folder), info, stage, str(layout.root)), items, workers=workers,
+                                  total=len(inventory.doc_ids)):
+        site.tally.merge(tally)
+        others += found
+        invalid = invalid or bool(tally.with_problems) or has_errors(found)
+    problems = check_build_inputs(layout, inventory)  # as validate_corpus: build-level problems only on an otherwise valid corpus
+    files = [p for p in problems if p.level != BUILD]
+    others += files if invalid or has_errors(files) else problems
+    info.problems = others
+    return site.finish()
+
+
+def _splits(layout: Layout) -> dict[str, str]:
+    recorded = read_splits(layout.splits_path, layout.schema_dir)[0] if layout.splits_path.is_file() else None
+    return recorded["documents"] if recorded is not None else {}
 
 
 # --- from the corpus -------------------------------------------------------------------------------
@@ -102,50 +201,37 @@ def read_raw(layout: Layout, doc_id: str) -> tuple[str | None, dict | None]:
     return text, annotation
 
 
-def corpus_documents(layout: Layout, doc_ids: list[str] | None, workers: int | None) -> tuple[Iterator[ViewDocument], SiteInfo]:
-    if doc_ids:
-        paths = [path for doc_id in doc_ids for path in (layout.document_path(doc_id), layout.annotation_path(doc_id)) if path.exists()]
-        missing = [doc_id for doc_id in doc_ids if not layout.document_path(doc_id).exists() and not layout.annotation_path(doc_id).exists()]
-        if missing:
-            raise UsageError(f"no document {', '.join(missing)} in {layout.corpus_dir} (neither documents/<doc_id>.txt nor annotations/<doc_id>.json)")
-        report = validate_paths(layout, paths)
-        report.settings = check_settings(layout.settings_path, layout.schema_dir)[0] if layout.settings_path.is_file() else None
-        report.sources = check_sources(layout.sources_path, layout.schema_dir)[0] if layout.sources_path.is_file() else None
-    else:
-        report = validate_corpus(layout, workers=workers, keep_documents=True)
+def named_documents(layout: Layout, doc_ids: list[str]) -> tuple[list[ViewDocument], SiteInfo]:
+    """The documents named (and their problems, as `newsclaims validate FILES` reports them)."""
+    missing = [doc_id for doc_id in doc_ids if not layout.document_path(doc_id).exists() and not layout.annotation_path(doc_id).exists()]
+    if missing:
+        raise UsageError(f"no document {', '.join(missing)} in {layout.corpus_dir} (neither documents/<doc_id>.txt nor annotations/<doc_id>.json)")
+    paths = [path for doc_id in doc_ids for path in (layout.document_path(doc_id), layout.annotation_path(doc_id)) if path.exists()]
+    report = validate_paths(layout, paths)
     by_doc: dict[str, list[Problem]] = {}
-    corpus_problems = []
+    others = []
     for found in report.problems:
         owner = _owner(found, layout)
-        if owner is None:
-            corpus_problems.append(found)
-        else:
-            by_doc.setdefault(owner, []).append(found)
-    recorded = read_splits(layout.splits_path, layout.schema_dir)[0] if layout.splits_path.is_file() else None
-    split_of = recorded["documents"] if recorded is not None else {}
-    settings = report.settings or {}
-    info = _info(settings.get("dataset", {}).get("name") or layout.root.name, settings.get("dataset", {}).get("version"),
-                 "corpus", layout.corpus_dir, report.sources or [], corpus_problems, layout.schema_dir)
-    names = sorted(set(doc_ids) if doc_ids else set(report.documents) | set(by_doc))
-    return _corpus_pages(layout, names, report, by_doc, split_of), info
+        (by_doc.setdefault(owner, []) if owner is not None else others).append(found)
+    settings = check_settings(layout.settings_path, layout.schema_dir)[0] if layout.settings_path.is_file() else None
+    sources = check_sources(layout.sources_path, layout.schema_dir)[0] if layout.sources_path.is_file() else None
+    info = _info(layout, settings, sources or [])
+    info.problems = others
+    split_of = _splits(layout)
+    return [_document(layout, doc_id, None, by_doc.get(doc_id, []), split_of.get(doc_id)) for doc_id in sorted(set(doc_ids))], info
 
 
-def _corpus_pages(layout: Layout, names: list[str], report: Report, by_doc: dict, split_of: dict) -> Iterator[ViewDocument]:
-    for doc_id in names:
-        kept = report.documents.pop(doc_id, None)  # each document is held until its page is written
-        if kept is not None and doc_id not in by_doc:
-            yield ViewDocument(doc_id, kept.text, kept.annotation, [], split_of.get(doc_id))
-        else:
-            text, annotation = (kept.text, kept.annotation) if kept is not None else read_raw(layout, doc_id)
-            yield ViewDocument(doc_id, text, annotation, by_doc.get(doc_id, []), split_of.get(doc_id))
+def _info(layout: Layout, settings: dict | None, sources: list[dict]) -> SiteInfo:
+    dataset = (settings or {}).get("dataset", {})
+    return site_info(dataset.get("name") or layout.root.name, dataset.get("version"), "corpus", layout.corpus_dir, sources, layout.schema_dir)
 
 
-def _info(name: str, version: str | None, origin: str, path: Path, sources: list[dict], problems: list[Problem], schema_dir: Path) -> SiteInfo:
+def site_info(name: str, version: str | None, origin: str, path: Path, sources: list[dict], schema_dir: Path) -> SiteInfo:
     try:
         vocabulary = vocabularies(Path(schema_dir))
     except (OSError, ValueError, KeyError):  # an unreadable schema: its problems are validate's to report
         vocabulary = {}
-    return SiteInfo(name=name, version=version, origin=origin, origin_path=os.path.abspath(path), sources=list(sources), problems=problems,
+    return SiteInfo(name=name, version=version, origin=origin, origin_path=os.path.abspath(path), sources=list(sources),
                     entity_types=list(vocabulary.get("entity_type", {})), claim_types=list(vocabulary.get("claim_type", {})),
                     attribution_modes=list(vocabulary.get("attribution_mode", {})))
 
@@ -174,8 +260,31 @@ def data_documents(data_dir: Path, doc_ids: list[str] | None) -> tuple[Iterator[
             manifest = orjson.loads((data_dir / "manifest.json").read_bytes())
         except orjson.JSONDecodeError:
             manifest = {}  # `newsclaims verify` reports it; the tables themselves are read
-    info = _info(manifest.get("dataset") or data_dir.resolve().name, manifest.get("version"), "data", data_dir, sources, [], packaged_schema_dir())
-    return _data_pages(data_dir, files, set(doc_ids) if doc_ids else None), info
+    info = site_info(manifest.get("dataset") or data_dir.resolve().name, manifest.get("version"), "data", data_dir, sources, packaged_schema_dir())
+    return DataDocuments(data_dir, files, set(doc_ids) if doc_ids else None, _rows_of(files)), info
+
+
+def _rows_of(files: list[Path]) -> int:
+    import pyarrow.parquet as pq
+
+    return sum(pq.ParquetFile(path).metadata.num_rows for path in files)
+
+
+@dataclass
+class DataDocuments:
+    """The documents of a data folder, read one Parquet file at a time as they are iterated."""
+
+    data_dir: Path
+    files: list[Path]
+    wanted: set[str] | None
+    rows: int
+
+    @property
+    def total(self) -> int:
+        return len(self.wanted) if self.wanted is not None else self.rows
+
+    def __iter__(self) -> Iterator[ViewDocument]:
+        return _data_pages(self.data_dir, self.files, self.wanted)
 
 
 def _data_pages(data_dir: Path, files: list[Path], wanted: set[str] | None) -> Iterator[ViewDocument]:
@@ -219,14 +328,15 @@ def check_out(layout: Layout | None, target: Path) -> Path:
     return path
 
 
-def write_swapped(layout: Layout | None, target: Path, documents, info: SiteInfo) -> SiteResult:
-    """The site written into a new folder beside target, then put in target's place."""
-    path = check_out(layout, target)
+@contextmanager
+def swapped(path: Path) -> Iterator[Path]:
+    """A new folder beside path to write the site into; put in path's place (the old site removed)
+    when the block ends without an error, removed otherwise."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.parent / f"{TEMP_PREFIX}{secrets.token_hex(4)}"
     temporary.mkdir()
     try:
-        result = write_site(temporary, documents, info)
+        yield temporary
         if path.exists():
             old = path.parent / f"{OLD_PREFIX}{secrets.token_hex(4)}"
             os.rename(path, old)
@@ -237,5 +347,3 @@ def write_swapped(layout: Layout | None, target: Path, documents, info: SiteInfo
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
-    result.folder = path
-    return result
