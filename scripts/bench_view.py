@@ -98,6 +98,7 @@ def main() -> int:
     if args.workdir is None:
         temporary = tempfile.mkdtemp(prefix="bench-view-")
         args.workdir = Path(temporary)
+    args.workdir = args.workdir.resolve()
     args.workdir.mkdir(parents=True, exist_ok=True)
     try:
         corpus = generate(args, args.workdir)
