@@ -8,13 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers.view_site import SEED, break_seed, write_view
 
 from newsclaims.cli import main
 from newsclaims.errors import UsageError
 from newsclaims.project import Layout
 from newsclaims.workflows.view import view
-
-from helpers.view_site import SEED, break_seed, write_view
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -7,7 +7,8 @@ import json
 from html.parser import HTMLParser
 from pathlib import Path
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsclaims.problems.record import problem
 from newsclaims.view.placing import place_problems
@@ -109,7 +110,7 @@ def test_an_annotation_of_any_shape_gives_what_can_be_read():
 
 
 def test_problems_are_placed_at_the_innermost_span_else_the_entity_else_the_banner():
-    text, annotation = seed()
+    _, annotation = seed()
     spans = annotation_spans(annotation)
     drawn = {span.span_id for span in spans}
     file = f"corpus/annotations/{SEED}.json"
