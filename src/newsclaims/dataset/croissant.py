@@ -130,8 +130,13 @@ def license_url(license_id: str) -> str:
     text = license_id.strip()
     if re.match(r"^https?://", text):
         return text
-    spdx = _SPDX_BY_LOWER.get(text.lower())
+    spdx = spdx_id(text)
     return f"https://spdx.org/licenses/{spdx}.html" if spdx else text
+
+
+def spdx_id(license_id: str) -> str | None:
+    """The SPDX identifier of a card licence id ("cc-by-4.0" -> "CC-BY-4.0"); None when not a known one."""
+    return _SPDX_BY_LOWER.get(license_id.strip().lower())
 
 
 def _file_set_id(config: str) -> str:

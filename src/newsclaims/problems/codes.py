@@ -12,7 +12,10 @@ from dataclasses import dataclass
 PARSE, SCHEMA, REFERENCES, CONTENT = 1, 2, 3, 4
 # Level 5 is not a file check: what `newsclaims build` needs beyond a valid corpus (splits, changelog).
 BUILD = 5
-LEVEL_NAMES = {PARSE: "parse", SCHEMA: "schema", REFERENCES: "references", CONTENT: "content", BUILD: "build"}
+# Level 6 is not a corpus check either: what `newsclaims publish` needs before a release (and what
+# `build` warns about when a release is coming to be wrong).
+RELEASE = 6
+LEVEL_NAMES = {PARSE: "parse", SCHEMA: "schema", REFERENCES: "references", CONTENT: "content", BUILD: "build", RELEASE: "release"}
 
 
 # Severities: an error makes `validate` fail and refuses a build; a warning is reported and does neither.
@@ -78,4 +81,19 @@ CATALOGUE: dict[str, Code] = {
     "split-unassigned": Code(BUILD, "A document of the corpus has no split in corpus/splits.json.", "Run `newsclaims split`: it assigns new documents without moving existing ones."),
     "split-stale": Code(BUILD, "corpus/splits.json disagrees with the corpus: a document it lists is gone, or the salt or ratios differ from corpus.toml.", "Run `newsclaims split` (removed documents), or `newsclaims split --reshuffle` if the salt or ratios were changed on purpose."),
     "changelog-missing-version": Code(BUILD, "CHANGELOG.md has no section for the dataset version being built.", "Add a '## <version>' section to CHANGELOG.md saying what changed in this version."),
+    # level 6: release (checked by `newsclaims publish`; the first also by `build`, as a warning)
+    "release-version-unchanged": Code(RELEASE, "The corpus changed since the last release tag, but `version` in corpus/corpus.toml is still that release's: this build rewrites data/ as a version already published.",
+                                      "Bump `version` in corpus/corpus.toml (patch for corrections, minor for added documents or labels), add its '## <version>' section to CHANGELOG.md, then build again.", WARNING),
+    "publish-version-unchanged": Code(RELEASE, "The corpus changed since the last release tag, but `version` in corpus/corpus.toml is still that release's: publishing would give two different datasets the same version.",
+                                      "Bump `version` in corpus/corpus.toml, add its '## <version>' section to CHANGELOG.md, run `newsclaims build`, commit, then publish."),
+    "publish-tag-exists": Code(RELEASE, "The release tag v<version> already exists (in the git repository or on the Hub): that version is published.",
+                               "Bump `version` in corpus/corpus.toml and add its CHANGELOG.md section for a new release; never move a published tag."),
+    "publish-data-stale": Code(RELEASE, "data/ differs from what `newsclaims build` makes of the committed corpus now.",
+                               "Run `newsclaims build`, commit data/, then publish."),
+    "publish-verify-failed": Code(RELEASE, "data/ does not match its own manifest.json (`newsclaims verify` fails): a file was edited, added or removed after the build.",
+                                  "Run `newsclaims build` to rewrite data/ (never edit it by hand), commit it, then publish."),
+    "publish-uncommitted": Code(RELEASE, "corpus/, schema/ or data/ has changes that are not committed: the release would hold what no commit does.",
+                                "Commit the changes (or `git stash` them), then publish: the release tag must name a commit that holds exactly what was uploaded."),
+    "publish-no-token": Code(RELEASE, "No Hugging Face token: the upload cannot authenticate.",
+                             "Set HF_TOKEN to a token with write access (https://huggingface.co/settings/tokens), or run `hf auth login`; `--dry-run` needs none."),
 }
