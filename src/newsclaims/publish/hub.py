@@ -74,7 +74,7 @@ def upload(api, repo_id: str, plan: ReleasePlan, data_dir: Path, private: bool =
 
     doing = "creating the dataset repository"
     try:
-        repo_url = api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)
+        repo_url = api.create_repo(repo_id, repo_type="dataset", private=True if private else None, exist_ok=True)
         doing = "uploading data/ to"
         operations = [CommitOperationAdd(path_in_repo=f.path, path_or_fileobj=str(Path(data_dir) / f.path)) for f in plan.files]
         commit = api.create_commit(repo_id, operations, commit_message=plan.summary, commit_description=plan.changelog or None,

@@ -26,6 +26,7 @@ from ..dataset.rows import source_rows
 from ..dataset.stage import StageContext, process_batch, record_batch
 from ..engine.local import run_local, start_workers_early
 from ..problems.record import Problem, has_errors, shown_path
+from ..publish.release import version_problems
 from ..project import Layout
 from ..schema.configs import CONFIG_NAMES, SOURCES_SPLIT, SPLITS
 from ..schema.features import RowEncoder, config_columns, config_features
@@ -194,6 +195,7 @@ def _build_locked(layout: Layout, out: OutFolder, workers, shard_bytes: int, pro
         check_replaceable(out)  # again: a long build gives a user time to put a file in data/
         publish(target, out.path, out.shown)
         result.counts = counts
+        result.warnings += version_problems(layout.root, report.settings["dataset"]["version"], "release-version-unchanged")
     except OSError as error:  # disk full, read-only: nothing was published, and nothing is left behind
         shutil.rmtree(target, ignore_errors=True)
         if error.errno == errno.EBUSY and out.path.is_dir():  # a bind mount, which ismount does not see
