@@ -13,8 +13,9 @@ import jsonschema
 import pyarrow.parquet as pq
 import pytest
 import yaml
+from conftest import REPO
+from helpers.copies import project_with_copies
 
-from conftest import REPO, copy_project
 from newsclaims.cli import main
 from newsclaims.dataset.croissant import license_url
 from newsclaims.publish.citation import render_citation
@@ -30,19 +31,11 @@ CFF_SCHEMA = REPO / "tests" / "fixtures" / "cff" / "schema-1.2.0.json"  # the sc
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """The real corpus plus copies under other ids (one with a second annotator), built."""
-    tmp = tmp_path_factory.mktemp("card")
-    project = copy_project(REPO, tmp / "project")
-    corpus = project / "corpus"
-    seed = sorted((corpus / "annotations").glob("*.json"))[0].stem
-    for i in range(5):
-        doc_id = f"copy-{i:02d}"
-        (corpus / "documents" / f"{doc_id}.txt").write_bytes((corpus / "documents" / f"{seed}.txt").read_bytes())
-        annotation = json.loads((corpus / "annotations" / f"{seed}.json").read_text(encoding="utf-8"))
-        annotation["doc_id"], annotation["metadata"]["story_id"] = doc_id, None
+    def second_annotator(i, annotation):
         if i == 0:
             annotation["annotation"]["annotators"].append("second-annotator")
-        (corpus / "annotations" / f"{doc_id}.json").write_text(json.dumps(annotation, ensure_ascii=False), encoding="utf-8")
-    assert main(["--root", str(project), "split"]) == 0
+
+    project = project_with_copies(tmp_path_factory.mktemp("card"), 5, second_annotator)
     assert main(["--root", str(project), "build"]) == 0
     return project
 
@@ -99,7 +92,7 @@ def test_every_count_in_the_card_is_the_parquet_files(built):
     statuses = Counter(r["annotation_status"] for r in all_docs)
     names = features["documents"]["annotation_status"].names
     for value, name in enumerate(names):
-        assert re.search(rf"^\| `{name}` \| {statuses[value]} \|", card, re.M), name
+        assert re.search(rf"^\| `{name}` \| {statuses[value]} \|", card, re.MULTILINE), name
     # the statistics table per split: rows per config
     for config in ("documents", "entities", "mentions", "claims"):
         counted = [len(table(data, config).get(s, [])) for s in splits]
@@ -109,7 +102,7 @@ def test_every_count_in_the_card_is_the_parquet_files(built):
 def test_the_card_states_both_licences_the_citation_and_this_versions_changes(built):
     card = (built / "data" / "README.md").read_text(encoding="utf-8")
     settings = tomllib.loads((built / "corpus" / "corpus.toml").read_text(encoding="utf-8"))["dataset"]
-    assert f"**The labels**" in card and f"`{settings['license']}` ({license_url(settings['license'])})" in card
+    assert "**The labels**" in card and f"`{settings['license']}` ({license_url(settings['license'])})" in card
     assert "**The texts** are not covered by that licence" in card
     assert "```bibtex\n" + settings["citation"].strip() + "\n```" in card and "CITATION.cff" in card
     changelog = (built / "CHANGELOG.md").read_text(encoding="utf-8")

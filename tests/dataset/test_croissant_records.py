@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
+from conftest import REPO
+from helpers.copies import project_with_copies
 
-from conftest import REPO, copy_project
 from newsclaims.cli import main
 from newsclaims.schema.configs import CONFIG_NAMES
 from newsclaims.schema.features import config_features
@@ -24,16 +25,7 @@ mlc = pytest.importorskip("mlcroissant", reason="mlcroissant reads croissant.jso
 def data(tmp_path_factory) -> Path:
     """The real corpus plus copies of its document under other ids, so that every split has rows."""
     tmp = tmp_path_factory.mktemp("croissant-records")
-    project = copy_project(REPO, tmp / "project")
-    corpus = project / "corpus"
-    seed = sorted((corpus / "annotations").glob("*.json"))[0].stem
-    for i in range(11):
-        doc_id = f"copy-{i:02d}"
-        (corpus / "documents" / f"{doc_id}.txt").write_bytes((corpus / "documents" / f"{seed}.txt").read_bytes())
-        annotation = json.loads((corpus / "annotations" / f"{seed}.json").read_text(encoding="utf-8"))
-        annotation["doc_id"], annotation["metadata"]["story_id"] = doc_id, None
-        (corpus / "annotations" / f"{doc_id}.json").write_text(json.dumps(annotation, ensure_ascii=False), encoding="utf-8")
-    assert main(["--root", str(project), "split"]) == 0
+    project = project_with_copies(tmp, 11)
     assert main(["--root", str(project), "build", "--out", str(tmp / "data")]) == 0
     return tmp / "data"
 

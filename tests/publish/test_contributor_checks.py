@@ -10,9 +10,9 @@ import re
 import shlex
 
 import yaml
-
 from conftest import REPO
 from helpers.release_project import GIT_IDENTITY, commit_all, git
+
 from newsclaims.cli import main
 
 

@@ -8,9 +8,16 @@ import os
 from pathlib import Path
 
 import pytest
-
 from helpers.fake_hub import FakeHub
-from helpers.release_project import GIT_IDENTITY, bump_version, commit_all, edit_claim, git, make_repository
+from helpers.release_project import (
+    GIT_IDENTITY,
+    bump_version,
+    commit_all,
+    edit_claim,
+    git,
+    make_repository,
+)
+
 from newsclaims.cli import main
 from newsclaims.dataset.manifest import sha256_of
 from newsclaims.problems.codes import CATALOGUE, RELEASE
@@ -25,7 +32,7 @@ def project(mini_project, monkeypatch, tmp_path):
     monkeypatch.delenv("HF_TOKEN", raising=False)
     monkeypatch.delenv("HUGGING_FACE_HUB_TOKEN", raising=False)
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
-    import huggingface_hub.constants as constants
+    from huggingface_hub import constants
     monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(tmp_path / "no-login" / "token"))  # never the machine's login
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
     return make_repository(mini_project)

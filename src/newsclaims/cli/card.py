@@ -6,7 +6,17 @@ from __future__ import annotations
 import sys
 
 from ..workflows.card import check_card, write_citation
-from .common import EXIT_INVALID, EXIT_OK, add_format, add_root, add_workers, layout_of, print_json, print_problems, writing
+from .common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    add_format,
+    add_root,
+    add_workers,
+    layout_of,
+    print_json,
+    print_problems,
+    writing,
+)
 
 
 def register(commands) -> None:

@@ -7,7 +7,15 @@ import re
 import sys
 
 from ..workflows.publish import publish_release
-from .common import EXIT_INVALID, EXIT_OK, add_format, add_root, add_workers, layout_of, print_json
+from .common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    add_format,
+    add_root,
+    add_workers,
+    layout_of,
+    print_json,
+)
 
 REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
 

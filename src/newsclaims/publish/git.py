@@ -16,7 +16,7 @@ RELEASED_FOLDERS = ("corpus", "schema", "data")
 
 def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     try:
-        completed = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+        completed = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
     except FileNotFoundError:
         raise UsageError("publishing needs git (the release is a tag of the project's repository), which is not installed") from None
     if check and completed.returncode != 0:

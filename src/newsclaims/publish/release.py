@@ -14,7 +14,14 @@ from pathlib import Path
 from ..dataset.manifest import sha256_of, verify
 from ..problems.record import Problem, problem, shown_path
 from ..validation.files import changelog_section
-from .git import RELEASED_FOLDERS, changed_since, is_repository, last_release_tag, release_tags, uncommitted
+from .git import (
+    RELEASED_FOLDERS,
+    changed_since,
+    is_repository,
+    last_release_tag,
+    release_tags,
+    uncommitted,
+)
 
 # What makes up the dataset a version names: a change here since the last release is a new version.
 VERSIONED_FOLDERS = ("corpus", "schema")

@@ -23,8 +23,17 @@ from ..problems.record import Problem
 from ..project import Layout
 from ..publish import hub
 from ..publish.git import create_tag
-from ..publish.release import (ReleasePlan, hub_tag_problems, local_tag_problems, plan_release, stale_problems, token_problems,
-                               uncommitted_problems, verify_problems, version_problems)
+from ..publish.release import (
+    ReleasePlan,
+    hub_tag_problems,
+    local_tag_problems,
+    plan_release,
+    stale_problems,
+    token_problems,
+    uncommitted_problems,
+    verify_problems,
+    version_problems,
+)
 from ..validation.files import check_settings
 from .build import build
 
