@@ -236,3 +236,12 @@ def test_an_unreachable_hub_is_an_environment_failure_not_a_traceback(project, c
     err = capsys.readouterr().err
     assert code == 3 and "run `newsclaims publish` again" in err
     assert "v0.1.0" not in git(project, "tag", "--list")
+
+
+def test_a_token_the_hub_refuses_is_exit_3_with_what_to_check(project, capsys, monkeypatch):
+    monkeypatch.setenv("HF_TOKEN", "hf_wrong_token")
+    with FakeHub() as hub:
+        code = main(["--root", str(project), "publish", "--repo-id", REPO_ID, "--endpoint", hub.url])
+    err = capsys.readouterr().err
+    assert code == 3 and "the token may write to someone's repositories" in err
+    assert hub.repos == {} and "v0.1.0" not in git(project, "tag", "--list")

@@ -39,10 +39,12 @@ def hub_api(endpoint: str | None, token: str | None):
     return HfApi(endpoint=endpoint, token=token)
 
 
-def _unreachable(api, repo_id: str, doing: str, error: Exception) -> EnvironmentFailure:
-    return EnvironmentFailure(f"{doing} {repo_id} on {api.endpoint} failed: {type(error).__name__}: {error}; check the "
-                              "network (and --endpoint), then run `newsclaims publish` again: a release is complete "
-                              "only once tagged, and running it again finishes it")
+def _unreachable(api, repo_id: str, doing: str, error: Exception, refused: bool = False) -> EnvironmentFailure:
+    check = (f"check that the token may write to {repo_id.split('/')[0]}'s repositories" if refused
+             else "check the network (and --endpoint)")
+    return EnvironmentFailure(f"{doing} {repo_id} on {api.endpoint} failed: {type(error).__name__}: {error}; {check}, "
+                              "then run `newsclaims publish` again: a release is complete only once tagged, and running "
+                              "it again finishes it")
 
 
 def hub_tags(api, repo_id: str) -> set[str] | None:
@@ -82,7 +84,7 @@ def upload(api, repo_id: str, plan: ReleasePlan, data_dir: Path, private: bool =
         doing = f"tagging the commit {commit.oid} as {plan.tag} in"
         api.create_tag(repo_id, tag=plan.tag, revision=commit.oid, tag_message=plan.commit_message, repo_type="dataset")
     except HfHubHTTPError as error:
-        raise _unreachable(api, repo_id, doing, error) from None
+        raise _unreachable(api, repo_id, doing, error, refused=error.response is not None and error.response.status_code in (401, 403)) from None
     except Exception as error:
         if isinstance(error, OSError) or type(error).__module__.startswith(("httpx", "httpcore")):
             raise _unreachable(api, repo_id, doing, error) from None
