@@ -22,11 +22,11 @@ from concurrent.futures.process import BrokenProcessPool
 
 from .. import __version__
 from ..errors import UsageError
-from . import build, codes, diff, export, import_, split, synth, validate, verify, view
+from . import build, card, codes, diff, export, import_, publish, split, synth, validate, verify, view
 from .common import (EXIT_ENVIRONMENT, EXIT_INTERRUPTED, EXIT_STATUS_EPILOG, EXIT_USAGE, ROOT_HELP, as_environment_failure,
                      exit_status_epilog, pipe_safe)
 
-COMMANDS = (validate, codes, build, split, diff, verify, synth, import_, export, view)  # the order of --help
+COMMANDS = (validate, codes, build, split, diff, verify, card, publish, import_, export, view, synth)  # the order of --help
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -31,6 +31,13 @@ Encoding, checked against mlcroissant 1.1.1 (validation and offline reading):
 - a List -> `isArray: true` with `arrayShape` "-1"; a struct -> `subField`s, each reading the
   column and stepping into it with one `jsonPath` transform per nesting level (the Hub's
   generator does the same).
+- inside an item of a list (documents' `entities`, `claims`), mlcroissant 1.1.1 reads one level
+  of sub-fields only: a struct there becomes its leaves, each a sub-field `<struct>_<leaf>` read
+  with one dotted jsonPath (`attribution.mode`); a list of structs there (`entities[].mentions`,
+  `claims[].hedge_cues`) is left out, and the field's description says which record set holds
+  those rows (`mentions`, `claims`, by id). So every record set, `documents` included, reads
+  whole. (A `references` join from `entities.doc_id` to `documents` would be the other way, but
+  with the split field's reference it is a second one, and split filtering fails, as above.)
 """
 
 from __future__ import annotations
@@ -130,8 +137,13 @@ def license_url(license_id: str) -> str:
     text = license_id.strip()
     if re.match(r"^https?://", text):
         return text
-    spdx = _SPDX_BY_LOWER.get(text.lower())
+    spdx = spdx_id(text)
     return f"https://spdx.org/licenses/{spdx}.html" if spdx else text
+
+
+def spdx_id(license_id: str) -> str | None:
+    """The SPDX identifier of a card licence id ("cc-by-4.0" -> "CC-BY-4.0"); None when not a known one."""
+    return _SPDX_BY_LOWER.get(license_id.strip().lower())
 
 
 def _file_set_id(config: str) -> str:
@@ -209,8 +221,9 @@ class _Enumerations:
 
 
 def _field(field_id: str, name: str, feature, description: str, source: dict, json_path: list[str],
-           enumerations: _Enumerations, label_path: list[str]) -> dict:
-    """The cr:Field of one feature. `json_path` steps from the column into nested structs and lists."""
+           enumerations: _Enumerations, label_path: list[str], in_item: bool = False) -> dict:
+    """The cr:Field of one feature. `json_path` steps (already JSONPath) from the column into nested
+    structs and lists; `in_item`: the feature is inside an item of a list."""
     field: dict = {"@type": "cr:Field", "@id": field_id, "name": name}
     depth = 0
     while isinstance(feature, List):  # a list of lists is one array with a dimension per level
@@ -220,25 +233,71 @@ def _field(field_id: str, name: str, feature, description: str, source: dict, js
         labels = ", ".join(f"{index} = {label}" for index, label in enumerate(feature.names))
         enumeration = enumerations.record_set_of(feature, label_path)
         description = f"{description} ClassLabel id; the labels (RecordSet `{enumeration}`): {labels}.".strip()
-    if description:
-        field["description"] = description
     if isinstance(feature, dict):
-        field["subField"] = [
-            _field(f"{field_id}/{sub_name}", sub_name, sub_feature, "", source, json_path + [sub_name], enumerations,
-                   label_path + [sub_name])
-            for sub_name, sub_feature in feature.items()
-        ]
+        item = in_item or depth > 0
+        sub_fields, left_out = [], []
+        for sub_name, sub_feature in feature.items():
+            if item and not _readable_in_item(sub_feature):
+                left_out.append(sub_name)
+            elif item and isinstance(sub_feature, dict):  # a struct in a list item: its leaves, one dotted jsonPath each
+                sub_fields += _flattened(field_id, [sub_name], sub_feature, source, json_path, enumerations, label_path, left_out)
+            else:
+                sub_fields.append(_field(f"{field_id}/{sub_name}", sub_name, sub_feature, "", source,
+                                         json_path + [_json_path_step(sub_name)], enumerations, label_path + [sub_name], item))
+        if left_out:
+            description = (f"{description} Not repeated here: {', '.join(f'`{n}`' for n in left_out)}, lists of structs inside "
+                           "each item, which the reference implementation (mlcroissant 1.1.1) cannot read at that depth: "
+                           "they are the rows of their own record sets, with the same ids.").strip()
+            if name == "entities":
+                description += " Each entity's mentions: the `mentions` record set, by `entity_id` (`<doc_id>:<id>`)."
+            elif name == "claims":
+                description += " Each claim's hedge cues and verdict evidence: the `claims` record set, by `id` (`<doc_id>:<id>`)."
+        field["subField"] = sub_fields
     else:
         field["dataType"] = _leaf_type(feature)
         field_source = dict(source)
         if json_path:
-            transforms = [{"jsonPath": _json_path_step(step)} for step in json_path]
+            transforms = [{"jsonPath": step} for step in json_path]
             field_source["transform"] = transforms[0] if len(transforms) == 1 else transforms
         field["source"] = field_source
+    if description:
+        field = {**{k: field[k] for k in ("@type", "@id", "name")}, "description": description,
+                 **{k: v for k, v in field.items() if k not in ("@type", "@id", "name")}}
     if depth:
         field["isArray"] = True
         field["arrayShape"] = ",".join(["-1"] * depth)
     return field
+
+
+def _readable_in_item(feature) -> bool:
+    """Whether mlcroissant reads the feature inside a list item: scalars, lists of scalars, and structs
+    whose leaves are (a list inside a list item, holding structs, is not)."""
+    depth = 0
+    while isinstance(feature, List):
+        depth += 1
+        feature = feature.feature
+    if isinstance(feature, dict):
+        return depth == 0
+    return True
+
+
+def _flattened(parent_id: str, keys: list[str], feature: dict, source: dict, json_path: list[str], enumerations: _Enumerations,
+               label_path: list[str], left_out: list[str]) -> list[dict]:
+    """The leaves of a struct inside a list item (`keys`: its path from the item), each a Field named
+    `<key>_<key>...` and read with one dotted jsonPath: mlcroissant 1.1.1 applies one jsonPath per
+    level, and does not render a sub-field of an item's sub-field."""
+    fields = []
+    for sub_name, sub_feature in feature.items():
+        path = keys + [sub_name]
+        if not _readable_in_item(sub_feature):
+            left_out.append(".".join(path))
+        elif isinstance(sub_feature, dict):
+            fields += _flattened(parent_id, path, sub_feature, source, json_path, enumerations, label_path, left_out)
+        else:
+            flat, step = "_".join(path), ".".join(_json_path_step(key) for key in path)
+            fields.append(_field(f"{parent_id}/{flat}", flat, sub_feature, "", source, json_path + [step], enumerations,
+                                 label_path + path, True))
+    return fields
 
 
 def _json_path_step(key: str) -> str:

@@ -15,7 +15,11 @@ BUILD = 5
 # Level 6 is not a check of the corpus either: what `newsclaims import` and `export` report about another
 # format's files (what they cannot carry, what they refuse), with the source file and its line or pointer.
 INTEROP = 6
-LEVEL_NAMES = {PARSE: "parse", SCHEMA: "schema", REFERENCES: "references", CONTENT: "content", BUILD: "build", INTEROP: "interop"}
+# Level 7 is not a corpus check either: what `newsclaims publish` needs before a release (and what
+# `build` warns about when a release is coming to be wrong).
+RELEASE = 7
+LEVEL_NAMES = {PARSE: "parse", SCHEMA: "schema", REFERENCES: "references", CONTENT: "content", BUILD: "build", INTEROP: "interop",
+               RELEASE: "release"}
 
 
 # Severities: an error makes `validate` fail and refuses a build; a warning is reported and does neither.
@@ -100,4 +104,19 @@ CATALOGUE: dict[str, Code] = {
     "import-span-adjusted": Code(INTEROP, "A span was changed to meet the corpus rules: trimmed of surrounding whitespace, or a duplicate (same offsets) dropped.", "Nothing to fix: check the span in the imported file if the tool's span mattered.", WARNING),
     "import-text-normalised": Code(INTEROP, "A text was brought to the corpus rules (BOM removed, CRLF/CR to LF, NFC) and its offsets remapped.", "Nothing to fix: the imported text is what the corpus stores; the source's offsets were moved with it.", WARNING),
     "export-not-carried": Code(INTEROP, "A field the target format cannot carry (listed in docs/formats.md); left out of the export.", "Nothing to fix: keep the corpus as the source of truth for that field.", WARNING),
+    # level 7: release (checked by `newsclaims publish`; the first also by `build`, as a warning)
+    "release-version-unchanged": Code(RELEASE, "The corpus changed since the last release tag, but `version` in corpus/corpus.toml is still that release's: this build rewrites data/ as a version already published.",
+                                      "Bump `version` in corpus/corpus.toml (patch for corrections, minor for added documents or labels), add its '## <version>' section to CHANGELOG.md, then build again.", WARNING),
+    "publish-version-unchanged": Code(RELEASE, "The corpus changed since the last release tag, but `version` in corpus/corpus.toml is still that release's: publishing would give two different datasets the same version.",
+                                      "Bump `version` in corpus/corpus.toml, add its '## <version>' section to CHANGELOG.md, run `newsclaims build`, commit, then publish."),
+    "publish-tag-exists": Code(RELEASE, "The release tag v<version> already exists (in the git repository or on the Hub): that version is published.",
+                               "Bump `version` in corpus/corpus.toml and add its CHANGELOG.md section for a new release; never move a published tag."),
+    "publish-data-stale": Code(RELEASE, "data/ differs from what `newsclaims build` makes of the committed corpus now.",
+                               "Run `newsclaims build`, commit data/, then publish."),
+    "publish-verify-failed": Code(RELEASE, "data/ does not match its own manifest.json (`newsclaims verify` fails): a file was edited, added or removed after the build.",
+                                  "Run `newsclaims build` to rewrite data/ (never edit it by hand), commit it, then publish."),
+    "publish-uncommitted": Code(RELEASE, "corpus/, schema/ or data/ has changes that are not committed: the release would hold what no commit does.",
+                                "Commit the changes (or `git stash` them), then publish: the release tag must name a commit that holds exactly what was uploaded."),
+    "publish-no-token": Code(RELEASE, "No Hugging Face token: the upload cannot authenticate.",
+                             "Set HF_TOKEN to a token with write access (https://huggingface.co/settings/tokens), or run `hf auth login`; `--dry-run` needs none."),
 }

@@ -24,7 +24,9 @@ def render_error_catalogue(limits: dict[str, tuple[int, str]]) -> str:
         "(exit 0 when there are only warnings; the summary counts them apart) and do not refuse a build.",
         "Level 5 is checked once the corpus has no error at the other levels, by `validate` as by `build`.",
         "",
-        "Each code has a fixture in `tests/helpers/invalid_fixtures.py` that produces exactly that code.",
+        "Each code has a fixture in `tests/helpers/invalid_fixtures.py` that produces exactly that code; level 6 (interop:",
+        "`import`/`export`) is made by tests/formats/test_interop_codes.py, and level 7 (release: `newsclaims publish`, and",
+        "`build`'s warning) needs a git repository: tests/publish/test_publish.py makes each.",
         "",
     ]
     for level, name in LEVEL_NAMES.items():

@@ -26,13 +26,14 @@ from ..dataset.rows import source_rows
 from ..dataset.stage import StageContext, process_batch, record_batch
 from ..engine.local import run_local, start_workers_early
 from ..problems.record import Problem, has_errors, shown_path
+from ..publish.release import version_problems
 from ..project import Layout
 from ..schema.configs import CONFIG_NAMES, SOURCES_SPLIT, SPLITS
 from ..schema.features import RowEncoder, config_columns, config_features
 from ..schema.files import schema_version, vocabularies
 
 from ..splits.recorded import ListedAssignment, listed_assignment, located, read_splits, stale_problems
-from ..validation.files import check_changelog
+from ..validation.files import changelog_section, check_changelog
 from ..validation.listing import corpus_inventory
 from .output_folder import OutFolder, build_environment_failure, mount_point_refusal, sync_tree, build_lock, check_replaceable, publish, recover, resolve_out, temporary_folder
 from .. import errors
@@ -184,7 +185,10 @@ def _build_locked(layout: Layout, out: OutFolder, workers, shard_bytes: int, pro
         num_bytes = {config: {split: writers[(config, split)].nbytes for split in counts[config]} for config in CONFIG_NAMES}
         changelog = (layout.root / "CHANGELOG.md").read_text(encoding="utf-8")
         (target / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
-        card_text = card.render_card(layout, report.settings, config_features(layout.schema_dir), counts, num_bytes, written.statistics)
+        features = config_features(layout.schema_dir)
+        card_text = card.render_card(layout, report.settings, features, counts, num_bytes, written.statistics,
+                                     facts=card.corpus_facts(target, features),
+                                     changelog=changelog_section(changelog, report.settings["dataset"]["version"]))
         (target / "README.md").write_text(card_text, encoding="utf-8")
         write_croissant(layout, report.settings, target, counts)
         manifest.write_manifest(target, report.settings, schema_version(layout.schema_dir), counts)
@@ -194,6 +198,7 @@ def _build_locked(layout: Layout, out: OutFolder, workers, shard_bytes: int, pro
         check_replaceable(out)  # again: a long build gives a user time to put a file in data/
         publish(target, out.path, out.shown)
         result.counts = counts
+        result.warnings += version_problems(layout.root, report.settings["dataset"]["version"], "release-version-unchanged")
     except OSError as error:  # disk full, read-only: nothing was published, and nothing is left behind
         shutil.rmtree(target, ignore_errors=True)
         if error.errno == errno.EBUSY and out.path.is_dir():  # a bind mount, which ismount does not see
