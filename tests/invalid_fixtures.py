@@ -50,6 +50,15 @@ def _schema_const_language(root: Path) -> None:
     path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
 
 
+def _add_reading(root: Path, handle: str, **annotation_info) -> None:
+    """An annotator's reading corpus/annotators/<doc_id>/<handle>.json: the gold file's labels, its annotation info changed."""
+    content = json.loads(_paths(root)[1].read_text(encoding="utf-8"))
+    content["annotation"].update({"status": "silver", "annotators": [handle], **annotation_info})
+    folder = root / "corpus" / "annotators" / DOC
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{handle}.json").write_text(json.dumps(content, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
 def _add_copy(root: Path, doc_id: str) -> None:
     """A second valid document (the mini one under another id) that splits.json does not know."""
     text, annotation = _paths(root)
@@ -102,6 +111,7 @@ FIXTURES = {
     "doc-id-mismatch": lambda root: (root / "corpus" / "annotations" / "other-doc.json").write_bytes(_paths(root)[1].read_bytes()),
     "missing-document": lambda root: _paths(root)[0].rename(root / "corpus" / f"{DOC}.txt.bak"),
     "missing-annotation": lambda root: _paths(root)[1].rename(root / "corpus" / f"{DOC}.json.bak"),
+    "annotator-mismatch": lambda root: _add_reading(root, "second-reader", annotators=["someone-else"]),
     "unexpected-file": lambda root: (root / "corpus" / "documents" / "Notes.TXT").write_text("to do", encoding="utf-8"),
     "text-sha256-mismatch": lambda root: _edit_annotation(root, lambda a: a.update(text_sha256="0" * 64)),
     "span-out-of-range": lambda root: _edit_annotation(root, lambda a: _mention(a).update(start=5000, end=5005)),

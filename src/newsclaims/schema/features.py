@@ -135,7 +135,17 @@ def config_columns(schema_dir: Path) -> dict[str, dict[str, tuple]]:
         "context": (Value("string"), "The sentence(s) around the claim: the claim is context[start - context_start : end - context_start]."),
         "context_start": (Value("int32"), "Offset of the context in the document text."),
     }
-    return {"documents": documents, "entities": entities, "mentions": mentions, "claims": claims, "sources": sources}
+    raw_annotations = {
+        "id": (Value("string"), "Global id of the reading: `<doc_id>:<annotator>`."),
+        "doc_id": doc_id,
+        "annotator": (Value("string"), "Handle of the annotator whose reading this is (the file corpus/annotators/<doc_id>/<annotator>.json)."),
+        "text_sha256": column("text_sha256"),
+        **nodes.annotation_columns("annotation", prefix="annotation_", skip=("annotators",)),
+        "entities": column("entities"),
+        "claims": column("claims"),
+    }
+    return {"documents": documents, "entities": entities, "mentions": mentions, "claims": claims,
+            "raw_annotations": raw_annotations, "sources": sources}
 
 
 def annotation_features(schema_dir: Path) -> Features:

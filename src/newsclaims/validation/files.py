@@ -61,8 +61,11 @@ def _text_of(doc_id: str, text_of: dict, documents_dir) -> tuple[str | None, byt
 
 
 def check_annotation(path, schema_dir: Path, source_ids: set[str] | None,
-                     text_of: dict[str, tuple[str | None, bytes | None]], documents_dir) -> tuple[dict | None, list[Problem]]:
-    """All levels for one annotation file. text_of caches document texts already read (doc_id -> (text, bytes))."""
+                     text_of: dict[str, tuple[str | None, bytes | None]], documents_dir,
+                     file_stem: str | None = None) -> tuple[dict | None, list[Problem]]:
+    """All levels for one annotation file. text_of caches document texts already read (doc_id -> (text, bytes)).
+    file_stem: what doc_id must be (default: the file's name without .json; an annotator's reading
+    corpus/annotators/<doc_id>/<annotator>.json passes its folder's name)."""
     data, problems = read_bytes(path, MAX_ANNOTATION_BYTES)
     if data is None:
         return None, problems
@@ -74,8 +77,11 @@ def check_annotation(path, schema_dir: Path, source_ids: set[str] | None,
         problems = check_schema(annotation, schema_dir, ANNOTATION, shown_path(path))
     if not problems:
         doc_id = annotation["doc_id"]
-        name = os.fspath(path).rpartition(os.sep)[2]
-        stem = name[:-5] if name.endswith(".json") else os.path.splitext(name)[0]  # splitext is Python code: 1% of a document
+        if file_stem is not None:
+            stem = file_stem
+        else:
+            name = os.fspath(path).rpartition(os.sep)[2]
+            stem = name[:-5] if name.endswith(".json") else os.path.splitext(name)[0]  # splitext is Python code: 1% of a document
         found = _text_of(doc_id, text_of, documents_dir)
         if found is not None and found[0] is not None and document_ok(annotation, stem, source_ids, found[0], found[1]):
             return annotation, []  # the common case: levels 3 and 4 pass, and no pointer was built
