@@ -84,7 +84,8 @@ def statistics(counts: dict[str, dict[str, int]], label_counts: Counter) -> list
 
 
 def render_card(layout, settings: dict, features: dict, counts: dict[str, dict[str, int]], num_bytes: dict[str, dict[str, int]],
-                label_counts: Counter) -> str:
+                label_counts: Counter, sections=()) -> str:
+    """sections: lines of further sections (Markdown), placed before Versions (the agreement of the readings)."""
     dataset = settings["dataset"]
     columns = config_columns(layout.schema_dir)
     lines = [front_matter(settings, features, counts, num_bytes)]
@@ -116,6 +117,7 @@ def render_card(layout, settings: dict, features: dict, counts: dict[str, dict[s
         lines += [f"### `{name}`", "", "| id | label | definition |", "|---|---|---|"]
         lines += [f"| {i} | `{value}` | {_cell(text)} |" for i, (value, text) in enumerate(values.items())]
         lines.append("")
+    lines += list(sections)
     lines += ["## Versions", "", f"This is version {dataset['version']}. `manifest.json` lists the sha256 of every "
               "file (check a copy with `newsclaims verify`); `croissant.json` describes the files and fields in "
               "Croissant 1.1 (MLCommons); `CHANGELOG.md` lists each version's changes. Releases are "

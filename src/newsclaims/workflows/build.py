@@ -35,6 +35,8 @@ from ..splits.recorded import ListedAssignment, listed_assignment, located, read
 from ..validation.annotators import check_readings
 from ..validation.files import check_changelog
 from ..validation.listing import corpus_inventory
+from ..annotations.agreement import card_lines
+from .agree import agreement_json, agreement_report
 from .output_folder import OutFolder, build_environment_failure, mount_point_refusal, sync_tree, build_lock, check_replaceable, publish, recover, resolve_out, temporary_folder
 from .. import errors
 
@@ -210,6 +212,7 @@ def _build_locked(layout: Layout, out: OutFolder, workers, shard_bytes: int, pro
         if has_errors(problems):
             result.problems = problems
             return result
+        agreement = agreement_report(layout, readings) if readings else None
         writers[("sources", SOURCES_SPLIT)] = write_sources(layout, report, target)
         for writer in writers.values():
             writer.finish()
@@ -218,7 +221,10 @@ def _build_locked(layout: Layout, out: OutFolder, workers, shard_bytes: int, pro
         num_bytes = {config: {split: writers[(config, split)].nbytes for split in counts[config]} for config in CONFIG_NAMES}
         changelog = (layout.root / "CHANGELOG.md").read_text(encoding="utf-8")
         (target / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
-        card_text = card.render_card(layout, report.settings, config_features(layout.schema_dir), counts, num_bytes, written.statistics)
+        if agreement is not None:  # data/agreement.json: what `newsclaims agree` says, as of this build
+            (target / "agreement.json").write_bytes(agreement_json(agreement))
+        card_text = card.render_card(layout, report.settings, config_features(layout.schema_dir), counts, num_bytes, written.statistics,
+                                     sections=card_lines(agreement) if agreement is not None else ())
         (target / "README.md").write_text(card_text, encoding="utf-8")
         write_croissant(layout, report.settings, target, counts)
         manifest.write_manifest(target, report.settings, schema_version(layout.schema_dir), counts)
