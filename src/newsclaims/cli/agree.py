@@ -6,7 +6,15 @@ import sys
 
 from ..annotations.agreement import format_report
 from ..workflows.agree import agree
-from .common import EXIT_INVALID, EXIT_OK, add_format, add_root, layout_of, print_json, print_problems
+from .common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    add_format,
+    add_root,
+    layout_of,
+    print_json,
+    print_problems,
+)
 
 
 def register(commands) -> None:
