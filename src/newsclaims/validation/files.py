@@ -14,6 +14,7 @@ from pathlib import Path
 from ..problems.record import Problem, has_errors, json_pointer, problem, shown_path
 from ..project import Layout
 from ..schema.files import ANNOTATION, CORPUS, SOURCES
+from .anchoring import check_anchoring, is_anchored
 from .fastpath import document_ok, fast_annotation
 from .level1_bytes import decode_text, read_bytes, read_text
 from .level1_json import add_locations, decode_json, parse_toml, read_json, toml_datetimes, toml_literals
@@ -80,9 +81,13 @@ def check_annotation(path, schema_dir: Path, source_ids: set[str] | None,
         if found is not None and found[0] is not None and document_ok(annotation, stem, source_ids, found[0], found[1]):
             return annotation, []  # the common case: levels 3 and 4 pass, and no pointer was built
         problems = check_references(annotation, path, stem, source_ids)
+        anchored = is_anchored(annotation)
+        if not anchored:  # spans written by quote: where each resolves; the content checks need offsets
+            problems += check_anchoring(annotation, shown_path(path), found[0] if found is not None else None,
+                                        f"newsclaims anchor {shown_path(path)}")
         if found is None:
             problems.append(problem("missing-document", shown_path(path), f"there is no document text {shown_path(os.path.join(documents_dir, doc_id + '.txt'))}", pointer="/doc_id"))
-        elif found[0] is not None:
+        elif found[0] is not None and anchored:
             problems += check_content(annotation, path, found[0], found[1])
         # else: the text itself is invalid; its problems are reported on the text file.
     if problems:

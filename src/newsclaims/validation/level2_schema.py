@@ -37,6 +37,9 @@ def describe_schema_error(error) -> tuple[str, str, str | None]:
         shown = json.dumps(error.instance, ensure_ascii=False)
         shown = shown if len(shown) <= 80 else shown[:77] + "..."
         return "schema-range", f"{shown} breaks {kind_name[0].lower() + kind_name[1:]} {kind.limit}", None
+    if kind_name == "FalseSchema" and error.instance_path and error.instance_path[-1] in ("prefix", "suffix", "occurrence"):
+        return ("span-not-anchored", f"{error.instance_path[-1]} is an authoring helper, and this span already has start/end",
+                "Run `newsclaims anchor FILE`: it places the span by its quote and removes the helper; or delete the helper to keep the offsets.")
     if kind_name == "UniqueItems":
         return "schema-unique-items", error.message[:300], None
     return "schema-invalid", error.message[:300], None

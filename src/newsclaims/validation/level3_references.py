@@ -24,24 +24,28 @@ def check_references(annotation: dict, path, file_stem: str | None, source_ids: 
                                 hint=f"Rename the file to {doc_id}.json, or set doc_id to {file_stem!r}."))
 
     seen: dict[str, str] = {}
-    def check_id(local_id: str, pointer: str) -> None:
+    def check_id(local_id: str | None, pointer: str) -> None:
+        if local_id is None:  # left out for `newsclaims anchor` to fill (check_anchoring reports it)
+            return
         if local_id in seen:
             problems.append(problem("duplicate-id", shown, f"id {local_id!r} is used twice (first at {seen[local_id]})", pointer=pointer + "/id"))
         else:
             seen[local_id] = pointer
 
     for e, entity in enumerate(annotation["entities"]):
-        check_id(entity["id"], f"/entities/{e}")
+        check_id(entity.get("id"), f"/entities/{e}")
         for m, mention in enumerate(entity["mentions"]):
-            check_id(mention["id"], f"/entities/{e}/mentions/{m}")
+            check_id(mention.get("id"), f"/entities/{e}/mentions/{m}")
     for c, claim in enumerate(annotation["claims"]):
-        check_id(claim["id"], f"/claims/{c}")
+        check_id(claim.get("id"), f"/claims/{c}")
 
-    entity_ids = {entity["id"] for entity in annotation["entities"]}
-    for c, claim in enumerate(annotation["claims"]):
+    entity_ids = {entity["id"] for entity in annotation["entities"] if "id" in entity}
+    # An entity left without an id gets one from `anchor`: `about` can be checked once it has.
+    all_named = all("id" in entity for entity in annotation["entities"])
+    for c, claim in enumerate(annotation["claims"] if all_named else ()):
         for a, entity_id in enumerate(claim["about"]):
             if entity_id not in entity_ids:
-                problems.append(problem("unknown-entity", shown, f"claim {claim['id']!r} is about {entity_id!r}, which no entity of this file has as id", pointer=f"/claims/{c}/about/{a}"))
+                problems.append(problem("unknown-entity", shown, f"claim {claim.get('id', '#' + str(c + 1))!r} is about {entity_id!r}, which no entity of this file has as id", pointer=f"/claims/{c}/about/{a}"))
 
     if source_ids is not None:
         def check_source(source_id: str | None, pointer: str) -> None:
