@@ -89,9 +89,11 @@ def placement_problem(placement: Placement, shown: str, command: str) -> Problem
         missing = [name for name in ("start", "end") if name not in span]
         helpers = [name for name in HELPERS if name in span]
         what = f"has no {' or '.join(missing)}" if missing else f"has offsets and the helper {', '.join(helpers)}"
+        if placement.kind in ("mention", "claim") and "id" not in span:
+            what += " and no id"
         return problem("span-not-anchored", shown, f"the {label} {_short(span['text'])!r} {what}; its quote resolves to "
                        f"start={match.resolved.start}, end={match.resolved.end}", pointer=pointer,
-                       hint=f"Run `{command}`: it fills start and end from the quote and removes prefix/suffix/occurrence.")
+                       hint=f"Run `{command}`: it fills start and end from the quote (and the ids left out) and removes prefix/suffix/occurrence.")
     if match.status in (NOT_FOUND, CONTEXT_NOT_FOUND, OCCURRENCE_OUT_OF_RANGE):
         return problem("quote-not-found", shown, f"the {label}'s {match.explain()}", pointer=pointer + "/text", hint=_not_found_hint(placement))
     assert match.status == AMBIGUOUS
@@ -109,7 +111,10 @@ def check_anchoring(annotation: dict, shown: str, text: str | None, command: str
         problems += [problem("span-not-anchored", shown, f"the {kind.replace('_', ' ')} {_short(span['text'])!r} is not anchored (no offsets, or helpers)",
                              pointer=pointer, hint=f"Run `{command}` once the document text is valid.")
                      for pointer, kind, span in iter_all_spans(annotation) if needs_anchoring(span)]
+    reported = {p.pointer.removesuffix("/text") for p in problems}
     for pointer, kind, _ in iter_missing_ids(annotation):
+        if pointer in reported:  # one record a span: anchor fills its id with its offsets
+            continue
         problems.append(problem("span-not-anchored", shown, f"the {kind} has no id", pointer=pointer,
                                 hint=f"Run `{command}`: it gives each {kind} left without an id the next free one ({ID_PREFIX[kind]}1, {ID_PREFIX[kind]}2, ... in reading order)."))
     return problems
