@@ -16,7 +16,14 @@ import re
 from dataclasses import dataclass, field
 
 from ..problems.record import Problem
-from ..validation.anchoring import HELPERS, ID_PREFIX, iter_all_spans, needs_anchoring, place_spans, placement_problem
+from ..validation.anchoring import (
+    HELPERS,
+    ID_PREFIX,
+    iter_all_spans,
+    needs_anchoring,
+    place_spans,
+    placement_problem,
+)
 
 SPAN_KEYS = ("id", "start", "end", "text")  # the order a span's keys are written in, before any others
 

@@ -7,7 +7,16 @@ from pathlib import Path
 from ..errors import UsageError
 from ..problems import shown_path
 from ..workflows.new import new_document
-from .common import EXIT_INVALID, EXIT_OK, add_format, add_root, layout_of, print_json, print_problems, writing
+from .common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    add_format,
+    add_root,
+    layout_of,
+    print_json,
+    print_problems,
+    writing,
+)
 
 
 def register(commands) -> None:

@@ -13,7 +13,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..problems.record import Problem, problem
-from .quotes import AMBIGUOUS, CONTEXT_NOT_FOUND, NOT_FOUND, OCCURRENCE_OUT_OF_RANGE, QuoteMatch, find_quote, loose_matches
+from .quotes import (
+    AMBIGUOUS,
+    CONTEXT_NOT_FOUND,
+    NOT_FOUND,
+    OCCURRENCE_OUT_OF_RANGE,
+    QuoteMatch,
+    find_quote,
+    loose_matches,
+)
 
 HELPERS = ("prefix", "suffix", "occurrence")
 ID_PREFIX = {"entity": "e", "mention": "m", "claim": "c"}

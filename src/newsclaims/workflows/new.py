@@ -42,7 +42,7 @@ class NewDocument:
 def git_user_name(root: Path) -> str | None:
     """`git config user.name`, or None (no git, no name)."""
     try:
-        completed = subprocess.run(["git", "-C", str(root), "config", "user.name"], capture_output=True, text=True, timeout=10)
+        completed = subprocess.run(["git", "-C", str(root), "config", "user.name"], check=False, capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.SubprocessError):
         return None
     name = completed.stdout.strip()
