@@ -43,6 +43,12 @@ def _mention(annotation, e=0, m=0):
     return annotation["entities"][e]["mentions"][m]
 
 
+def _unanchor(span: dict) -> dict:
+    """The span as a contributor writes it by quote: no offsets."""
+    del span["start"], span["end"]
+    return span
+
+
 def _schema_const_language(root: Path) -> None:
     path = root / "schema" / "annotation.schema.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
@@ -104,6 +110,7 @@ FIXTURES = {
     "schema-range": lambda root: _edit_annotation(root, lambda a: _mention(a).update(start=-1)),
     "schema-unique-items": lambda root: _edit_annotation(root, lambda a: a["claims"][0]["about"].append(a["claims"][0]["about"][0])),
     "schema-invalid": lambda root: _schema_const_language(root),
+    "span-not-anchored": lambda root: _edit_annotation(root, lambda a: _unanchor(_mention(a, 0, 1))),  # "Vladamir Putin" occurs once
     "doc-id-invalid": lambda root: _edit_annotation(root, lambda a: a.update(doc_id="../etc/passwd")),
     "duplicate-id": lambda root: _edit_annotation(root, lambda a: _mention(a, 0, 1).update(id=_mention(a, 0, 0)["id"])),
     "unknown-entity": lambda root: _edit_annotation(root, lambda a: a["claims"][0]["about"].append("e99")),
@@ -114,6 +121,8 @@ FIXTURES = {
     "annotator-mismatch": lambda root: _add_reading(root, "second-reader", annotators=["someone-else"]),
     "unexpected-file": lambda root: (root / "corpus" / "documents" / "Notes.TXT").write_text("to do", encoding="utf-8"),
     "text-sha256-mismatch": lambda root: _edit_annotation(root, lambda a: a.update(text_sha256="0" * 64)),
+    "quote-not-found": lambda root: _edit_annotation(root, lambda a: _unanchor(_mention(a, 0, 1)).update(text="Vladimir Putin")),  # the text misspells it
+    "quote-ambiguous": lambda root: _edit_annotation(root, lambda a: _unanchor(_mention(a, 0, 0))),  # "Putin" occurs twice
     "span-out-of-range": lambda root: _edit_annotation(root, lambda a: _mention(a).update(start=5000, end=5005)),
     "span-invalid-range": lambda root: _edit_annotation(root, lambda a: _mention(a).update(end=_mention(a)["start"])),
     "span-text-mismatch": lambda root: _edit_annotation(root, lambda a: _mention(a, 0, 1).update(text="Vladimir Putin")),

@@ -31,6 +31,12 @@ def _types(node: dict) -> set[str]:
     return {declared} if isinstance(declared, str) else set(declared)
 
 
+def data_properties(schema: dict, node: dict) -> dict:
+    """The properties of an object node that are data: not the authoring helpers (`x-authoring`: prefix,
+    suffix, occurrence), which `newsclaims anchor` removes before a file is valid."""
+    return {name: sub for name, sub in node.get("properties", {}).items() if not resolve(schema, sub).get("x-authoring")}
+
+
 def feature_of(schema: dict, node: dict):
     """The `datasets` feature for one JSON Schema node. null in a type list only makes it nullable."""
     node = resolve(schema, node)
@@ -38,7 +44,7 @@ def feature_of(schema: dict, node: dict):
     if "enum" in node:
         return ClassLabel(names=list(node["enum"]))
     if types == {"object"}:
-        return {name: feature_of(schema, sub) for name, sub in node.get("properties", {}).items()}
+        return {name: feature_of(schema, sub) for name, sub in data_properties(schema, node).items()}
     if types == {"array"}:
         return List(feature_of(schema, node["items"]))
     if types == {"string"}:
@@ -74,7 +80,7 @@ class SchemaNodes:
     def annotation_columns(self, *path: str, prefix: str = "", skip=()) -> dict[str, tuple]:
         """(feature, description) of every property of the object at `path`, in schema order."""
         node = self.annotation_node(*path)
-        return {prefix + name: self.annotation_column(*path, name) for name in node["properties"] if name not in skip}
+        return {prefix + name: self.annotation_column(*path, name) for name in data_properties(self.annotation, node) if name not in skip}
 
     def source_columns(self) -> dict[str, tuple]:
         source = resolve(self.sources, self.sources["$defs"]["source"])
