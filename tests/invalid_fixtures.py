@@ -119,6 +119,8 @@ FIXTURES = {
     "missing-document": lambda root: _paths(root)[0].rename(root / "corpus" / f"{DOC}.txt.bak"),
     "missing-annotation": lambda root: _paths(root)[1].rename(root / "corpus" / f"{DOC}.json.bak"),
     "annotator-mismatch": lambda root: _add_reading(root, "second-reader", annotators=["someone-else"]),
+    "adjudication-unresolved": lambda root: _edit_annotation(root, lambda a: a.update(unresolved=[
+        {"label": "claim_type", "message": "claim c1", "readings": [{"annotator": "a", "value": "factual"}, {"annotator": "b", "value": "opinion"}]}])),
     "unexpected-file": lambda root: (root / "corpus" / "documents" / "Notes.TXT").write_text("to do", encoding="utf-8"),
     "text-sha256-mismatch": lambda root: _edit_annotation(root, lambda a: a.update(text_sha256="0" * 64)),
     "quote-not-found": lambda root: _edit_annotation(root, lambda a: _unanchor(_mention(a, 0, 1)).update(text="Vladimir Putin")),  # the text misspells it

@@ -22,11 +22,11 @@ from concurrent.futures.process import BrokenProcessPool
 
 from .. import __version__
 from ..errors import UsageError
-from . import agree, anchor, build, codes, diff, new, reanchor, split, synth, validate, verify
+from . import adjudicate, agree, anchor, build, codes, diff, new, reanchor, split, synth, validate, verify
 from .common import (EXIT_ENVIRONMENT, EXIT_INTERRUPTED, EXIT_STATUS_EPILOG, EXIT_USAGE, ROOT_HELP, as_environment_failure,
                      pipe_safe)
 
-COMMANDS = (new, anchor, validate, codes, build, split, diff, verify, synth, agree, reanchor)  # the order of --help
+COMMANDS = (new, anchor, validate, codes, build, split, diff, verify, synth, agree, adjudicate, reanchor)  # the order of --help
 
 
 def build_parser() -> argparse.ArgumentParser:

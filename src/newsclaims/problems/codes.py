@@ -64,6 +64,7 @@ CATALOGUE: dict[str, Code] = {
     "missing-document": Code(REFERENCES, "An annotation file has no document text.", "Add corpus/documents/<doc_id>.txt with the article text, or remove the annotation."),
     "missing-annotation": Code(REFERENCES, "A document text has no annotation file.", "Add corpus/annotations/<doc_id>.json (see corpus/GUIDELINES.md), or remove the text."),
     "annotator-mismatch": Code(REFERENCES, "An annotator's reading (corpus/annotators/<doc_id>/<annotator>.json) does not list exactly that annotator.", "Set annotation.annotators to [\"<annotator>\"], the file's name."),
+    "adjudication-unresolved": Code(REFERENCES, "The readings of this document disagree on a label that no person has settled yet (an item of `unresolved`, left by `newsclaims adjudicate --write`).", "Decide the label: set it in the file as it should be (see each reading's value), then delete the item from `unresolved`; delete `unresolved` when it is empty."),
     "unexpected-file": Code(REFERENCES, "A file in corpus/ that is not part of the corpus layout.", "Remove it, or name it <doc_id>.txt in documents/ or <doc_id>.json in annotations/."),
     # level 4: content (the labels against the text)
     "text-sha256-mismatch": Code(CONTENT, "text_sha256 does not match the document text: the text changed after annotation.", "Check every span against the new text, then set text_sha256 to the value shown."),

@@ -86,7 +86,7 @@ def check_annotation(path, schema_dir: Path, source_ids: set[str] | None,
             name = os.fspath(path).rpartition(os.sep)[2]
             stem = name[:-5] if name.endswith(".json") else os.path.splitext(name)[0]  # splitext is Python code: 1% of a document
         found = _text_of(doc_id, text_of, documents_dir)
-        if found is not None and found[0] is not None and document_ok(annotation, stem, source_ids, found[0], found[1]):
+        if found is not None and found[0] is not None and not annotation.get("unresolved") and document_ok(annotation, stem, source_ids, found[0], found[1]):
             return annotation, []  # the common case: levels 3 and 4 pass, and no pointer was built
         problems = check_references(annotation, path, stem, source_ids)
         anchored = is_anchored(annotation)

@@ -40,6 +40,9 @@ def check_references(annotation: dict, path, file_stem: str | None, source_ids: 
     for c, claim in enumerate(annotation["claims"]):
         check_id(claim.get("id"), f"/claims/{c}")
 
+    for u, item in enumerate(annotation.get("unresolved") or ()):
+        problems.append(problem("adjudication-unresolved", shown, f"unresolved {item['label']}: {item['message']}", pointer=f"/unresolved/{u}"))
+
     entity_ids = {entity["id"] for entity in annotation["entities"] if "id" in entity}
     names = {entity["id"]: entity["name"] for entity in annotation["entities"] if "id" in entity}
     # An entity left without an id gets one from `anchor`: `about` can be checked once it has.
