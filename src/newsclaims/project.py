@@ -85,6 +85,15 @@ class Layout:
         return self.corpus_dir / "annotations"
 
     @property
+    def annotators_dir(self) -> Path:
+        """corpus/annotators/<doc_id>/<annotator>.json: each annotator's own reading of a document."""
+        return self.corpus_dir / "annotators"
+
+    @property
+    def guidelines_path(self) -> Path:
+        return self.corpus_dir / "GUIDELINES.md"
+
+    @property
     def sources_path(self) -> Path:
         return self.corpus_dir / "sources.json"
 
@@ -105,6 +114,9 @@ class Layout:
 
     def annotation_path(self, doc_id: str) -> Path:
         return self.annotations_dir / f"{doc_id}.json"
+
+    def reading_path(self, doc_id: str, annotator: str) -> Path:
+        return self.annotators_dir / doc_id / f"{annotator}.json"
 
 
 def find_root(start: Path) -> Path | None:

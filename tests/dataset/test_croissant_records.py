@@ -9,12 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow.parquet as pq
+from datasets import List
 import pytest
 from helpers.project import REPO
 from helpers.copies import project_with_copies
 
 from newsclaims.cli import main
-from newsclaims.schema.configs import CONFIG_NAMES
+from newsclaims.schema.configs import BY_NAME, CONFIG_NAMES
 from newsclaims.schema.features import config_features
 from newsclaims.schema.files import vocabularies
 
@@ -55,7 +56,7 @@ def parquet(data: Path, config: str) -> dict[tuple[str, str], dict]:
     rows = {}
     for path in sorted((data / config).glob("*.parquet")):
         for row in pq.read_table(path).to_pylist():
-            rows[(path.name.split("-")[0], row["doc_id" if config == "documents" else "id"])] = row
+            rows[(path.name.split("-")[0], row[BY_NAME[config].key])] = row
     return rows
 
 
@@ -97,16 +98,18 @@ def test_every_record_set_is_read_whole_and_equals_the_data(data):
         got = [plain(r) for r in records(data, record_set)]
         if record_set in CONFIG_NAMES:
             expected = parquet(data, record_set)
-            key = "doc_id" if record_set == "documents" else "id"
+            key = BY_NAME[record_set].key
             by_key = {(r["split"], r[key]): r for r in got}
             assert len(by_key) == len(got) == len(expected), record_set
             assert set(by_key) == set(expected), record_set
             for (split, row_key), row in expected.items():
                 record = by_key[(split, row_key)]
                 for column, value in row.items():
-                    if record_set == "documents" and column in ("entities", "claims"):
-                        # each item's readable leaves: every scalar, list of scalars and struct leaf
-                        inner = features["documents"][column].feature
+                    feature = features[record_set][column]
+                    if isinstance(feature, List) and isinstance(feature.feature, dict):
+                        # a list of items (documents' entities and claims, a reading's...): each item's readable
+                        # leaves, every scalar, list of scalars and struct leaf
+                        inner = feature.feature
                         assert record[column] == [item_leaves(item, inner) for item in value], (row_key, column)
                     else:
                         assert record[column] == as_read(value, features[record_set][column]), (record_set, row_key, column)

@@ -43,11 +43,26 @@ def _mention(annotation, e=0, m=0):
     return annotation["entities"][e]["mentions"][m]
 
 
+def _unanchor(span: dict) -> dict:
+    """The span as a contributor writes it by quote: no offsets."""
+    del span["start"], span["end"]
+    return span
+
+
 def _schema_const_language(root: Path) -> None:
     path = root / "schema" / "annotation.schema.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
     schema["$defs"]["metadata"]["properties"]["language"]["const"] = "fr"  # a rule with no specific code
     path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+
+
+def _add_reading(root: Path, handle: str, **annotation_info) -> None:
+    """An annotator's reading corpus/annotators/<doc_id>/<handle>.json: the gold file's labels, its annotation info changed."""
+    content = json.loads(_paths(root)[1].read_text(encoding="utf-8"))
+    content["annotation"].update({"status": "silver", "annotators": [handle], **annotation_info})
+    folder = root / "corpus" / "annotators" / DOC
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{handle}.json").write_text(json.dumps(content, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def _add_copy(root: Path, doc_id: str) -> None:
@@ -95,6 +110,7 @@ FIXTURES = {
     "schema-range": lambda root: _edit_annotation(root, lambda a: _mention(a).update(start=-1)),
     "schema-unique-items": lambda root: _edit_annotation(root, lambda a: a["claims"][0]["about"].append(a["claims"][0]["about"][0])),
     "schema-invalid": lambda root: _schema_const_language(root),
+    "span-not-anchored": lambda root: _edit_annotation(root, lambda a: _unanchor(_mention(a, 0, 1))),  # "Vladamir Putin" occurs once
     "doc-id-invalid": lambda root: _edit_annotation(root, lambda a: a.update(doc_id="../etc/passwd")),
     "duplicate-id": lambda root: _edit_annotation(root, lambda a: _mention(a, 0, 1).update(id=_mention(a, 0, 0)["id"])),
     "unknown-entity": lambda root: _edit_annotation(root, lambda a: a["claims"][0]["about"].append("e99")),
@@ -102,8 +118,13 @@ FIXTURES = {
     "doc-id-mismatch": lambda root: (root / "corpus" / "annotations" / "other-doc.json").write_bytes(_paths(root)[1].read_bytes()),
     "missing-document": lambda root: _paths(root)[0].rename(root / "corpus" / f"{DOC}.txt.bak"),
     "missing-annotation": lambda root: _paths(root)[1].rename(root / "corpus" / f"{DOC}.json.bak"),
+    "annotator-mismatch": lambda root: _add_reading(root, "second-reader", annotators=["someone-else"]),
+    "adjudication-unresolved": lambda root: _edit_annotation(root, lambda a: a.update(unresolved=[
+        {"label": "claim_type", "message": "claim c1", "readings": [{"annotator": "a", "value": "factual"}, {"annotator": "b", "value": "opinion"}]}])),
     "unexpected-file": lambda root: (root / "corpus" / "documents" / "Notes.TXT").write_text("to do", encoding="utf-8"),
     "text-sha256-mismatch": lambda root: _edit_annotation(root, lambda a: a.update(text_sha256="0" * 64)),
+    "quote-not-found": lambda root: _edit_annotation(root, lambda a: _unanchor(_mention(a, 0, 1)).update(text="Vladimir Putin")),  # the text misspells it
+    "quote-ambiguous": lambda root: _edit_annotation(root, lambda a: _unanchor(_mention(a, 0, 0))),  # "Putin" occurs twice
     "span-out-of-range": lambda root: _edit_annotation(root, lambda a: _mention(a).update(start=5000, end=5005)),
     "span-invalid-range": lambda root: _edit_annotation(root, lambda a: _mention(a).update(end=_mention(a)["start"])),
     "span-text-mismatch": lambda root: _edit_annotation(root, lambda a: _mention(a, 0, 1).update(text="Vladimir Putin")),

@@ -64,7 +64,8 @@ def test_every_config_and_split_loads_offline_with_schema_features_counts_and_sp
     expected_features = {config: features.to_dict() for config, features in config_features(project / "schema").items()}
     splits = json.loads((project / "corpus" / "splits.json").read_text())["documents"]
     docs_per_split = {s: sum(1 for v in splits.values() if v == s) for s in ("train", "validation", "test")}
-    assert set(loaded) == {"documents", "entities", "mentions", "claims", "sources"}
+    readings = sorted((project / "corpus" / "annotators" / SEED).glob("*.json"))
+    assert set(loaded) == {"documents", "entities", "mentions", "claims", "sources"} | ({"raw_annotations"} if readings else set())
     assert set(loaded["documents"]) == {s for s, n in docs_per_split.items() if n}, "every non-empty split, no empty one"
     seed = json.loads((project / "corpus" / "annotations" / f"{SEED}.json").read_text())
     per_doc = {"documents": 1, "entities": len(seed["entities"]), "claims": len(seed["claims"]),
@@ -73,7 +74,9 @@ def test_every_config_and_split_loads_offline_with_schema_features_counts_and_sp
         for split, seen in by_split.items():
             assert seen["features"] == expected_features[config], f"{config}/{split}: features differ from schema/"
             assert seen["span_errors"] == [], seen["span_errors"][:5]
-            if config != "sources":
+            if config == "raw_annotations":  # the seed's readings (corpus/annotators/), in the seed's split
+                assert seen["rows"] == len(readings)
+            elif config != "sources":
                 assert seen["rows"] == per_doc[config] * docs_per_split[split]
     sources = json.loads((project / "corpus" / "sources.json").read_text())["sources"]
     assert loaded["sources"]["train"]["rows"] == len(sources)

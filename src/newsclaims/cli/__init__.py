@@ -22,11 +22,12 @@ from concurrent.futures.process import BrokenProcessPool
 
 from .. import __version__
 from ..errors import UsageError
-from . import build, card, codes, diff, export, import_, publish, split, synth, validate, verify, view
+from . import adjudicate, agree, anchor, build, card, codes, diff, export, import_, new, publish, reanchor, split, synth, validate, verify, view
 from .common import (EXIT_ENVIRONMENT, EXIT_INTERRUPTED, EXIT_STATUS_EPILOG, EXIT_USAGE, ROOT_HELP, as_environment_failure,
                      exit_status_epilog, pipe_safe)
 
-COMMANDS = (validate, codes, build, split, diff, verify, card, publish, import_, export, view, synth)  # the order of --help
+COMMANDS = (new, anchor, validate, codes, build, split, diff, verify, card, publish, import_, export, view, agree, adjudicate,
+            reanchor, synth)  # the order of --help
 
 
 def build_parser() -> argparse.ArgumentParser:

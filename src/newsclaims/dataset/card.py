@@ -160,7 +160,7 @@ def _listing(counter: Counter, noun: str = "") -> str:
     return ", ".join(f"{'none' if v is None else f'`{v}`'} ({_n(n, noun).strip()})" for v, n in items)
 
 
-def annotation_section(facts: Facts, statuses: dict[str, str], documents: int) -> list[str]:
+def annotation_section(facts: Facts, statuses: dict[str, str], documents: int, readings_measured: bool = False) -> list[str]:
     annotators = facts.total("documents", "annotation_annotators")
     status = facts.total("documents", "annotation_status")
     guidelines = facts.total("documents", "annotation_guideline_version")
@@ -175,7 +175,12 @@ def annotation_section(facts: Facts, statuses: dict[str, str], documents: int) -
         lines.append(f"| `{name}` | {status[name]} | {_cell(definition)} |")
     several = sum(n for k, n in facts.annotators_per_document.items() if k > 1)
     lines += ["", "### Agreement and disagreements", ""]
-    if several == 0:
+    if readings_measured:  # corpus/annotators/ holds separate readings: the agreement section measures them
+        lines.append("Some documents were also read separately by several annotators: every reading is in the "
+                     "`raw_annotations` config, and their agreement, per document and per layer, is in the section "
+                     "\"Inter-annotator agreement\" below and in `agreement.json`. The main configs hold the adjudicated "
+                     "(gold) annotation of each document.")
+    elif several == 0:
         lines.append(f"{'The one document was' if documents == 1 else f'Every one of the {documents} documents was'} annotated by a single annotator: there is no "
                      "inter-annotator agreement to report, and no disagreement had to be resolved. Labels have not been "
                      "checked by a second person.")
@@ -228,7 +233,8 @@ def licence_section(facts: Facts, settings: dict, documents: int) -> list[str]:
 
 
 def render_card(layout, settings: dict, features: dict, counts: dict[str, dict[str, int]], num_bytes: dict[str, dict[str, int]],
-                label_counts: Counter, facts: Facts | None = None, changelog: str | None = None) -> str:
+                label_counts: Counter, facts: Facts | None = None, changelog: str | None = None, sections=()) -> str:
+    """sections: lines of further sections (Markdown), placed before Versions (the agreement of the readings)."""
     dataset = settings["dataset"]
     columns = config_columns(layout.schema_dir)
     lines = [front_matter(settings, features, counts, num_bytes)]
@@ -259,7 +265,7 @@ def render_card(layout, settings: dict, features: dict, counts: dict[str, dict[s
                           list(vocabulary.get("source_kind", {})) or None) + [""]
     lines += _count_table("documents per genre", facts.values[("documents", "genre")], splits,
                           list(vocabulary.get("genre", {})) or None) + [""]
-    lines += annotation_section(facts, vocabulary.get("annotation_status", {}), documents)
+    lines += annotation_section(facts, vocabulary.get("annotation_status", {}), documents, readings_measured=bool(sections))
     lines += limitations_section(facts, counts, settings)
     lines += licence_section(facts, settings, documents)
     lines += ["## Fields", ""]
@@ -273,6 +279,7 @@ def render_card(layout, settings: dict, features: dict, counts: dict[str, dict[s
         lines += [f"### `{name}`", "", "| id | label | definition |", "|---|---|---|"]
         lines += [f"| {i} | `{value}` | {_cell(text)} |" for i, (value, text) in enumerate(values.items())]
         lines.append("")
+    lines += list(sections)
     lines += ["## Versions", "", f"This is version {dataset['version']}. `manifest.json` lists the sha256 of every "
               "file (check a copy with `newsclaims verify`); `croissant.json` describes the files and fields in "
               "Croissant 1.1 (MLCommons); `CHANGELOG.md` lists each version's changes. Releases are "

@@ -131,6 +131,15 @@ def batch_columns(texts: list[str], annotations: list[dict], sources: dict[str, 
     return {"documents": documents, "entities": entities, "mentions": mentions, "claims": claims}
 
 
+def reading_columns(annotators: list[str], annotations: list[dict], annotation_schema: pa.Schema) -> dict[str, pa.Array]:
+    """The columns of the raw_annotations config for a list of readings (each annotator's own file),
+    rows in the order given: entities and claims nested as the documents config nests them."""
+    annotation = read_annotations(annotations, annotation_schema)
+    handles = pa.array(annotators, pa.string())
+    return {**annotation, "id": _global_ids(annotation["doc_id"], handles), "annotator": handles,
+            **_fields(annotation["annotation"], prefix="annotation_")}
+
+
 def source_rows(sources: list[dict], field_names) -> list[dict]:
     """Rows of the sources config, sorted by id, with absent optional fields as null."""
     return [{name: source.get(name) for name in field_names} for source in sorted(sources, key=lambda s: s["id"])]

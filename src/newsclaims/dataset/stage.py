@@ -67,7 +67,7 @@ class BatchResult:
 
 
 @lru_cache(maxsize=4)
-def _converters(schema_dir: str):
+def converters(schema_dir: str):
     """(the Arrow schema annotations are read with, an encoder per config)."""
     # Imported here: `datasets` takes a second to import, and validation does not need it.
     from ..schema.features import RowEncoder, annotation_features, config_features, input_schema
@@ -133,7 +133,7 @@ def _process_batch(context: StageContext, items: list[tuple[str, bool, bool, str
 
         from .rows import batch_columns  # pyarrow: imported only when converting
 
-        annotation_schema, encoders = _converters(context.schema_dir)
+        annotation_schema, encoders = converters(context.schema_dir)
         for split, (texts, annotations) in valid.items():
             for config, columns in batch_columns(texts, annotations, context.sources, annotation_schema).items():
                 batch = encoders[config].encode_columns(columns)

@@ -61,6 +61,7 @@ CATALOGUE: dict[str, Code] = {
     "schema-range": Code(SCHEMA, "A number, string or list outside its allowed size.", "Bring the value within the limits shown."),
     "schema-unique-items": Code(SCHEMA, "A list that must not repeat an item repeats one.", "Remove the repeated item."),
     "schema-invalid": Code(SCHEMA, "The value breaks another schema rule.", "Read the message and the schema at the pointer shown."),
+    "span-not-anchored": Code(SCHEMA, "A span written by its quote has no offsets yet (or keeps prefix/suffix/occurrence), or an entity, mention or claim has no id.", "Run `newsclaims anchor FILE`: it fills start/end from each quote and the ids left out, and removes the helpers."),
     "doc-id-invalid": Code(SCHEMA, "doc_id is not a slug (it may hold path characters such as '/' or '..').", "Use 3-81 characters from a-z, 0-9 and '-', starting with a letter or digit."),
     # level 3: references (ids, cross-file links, file pairing)
     "duplicate-id": Code(REFERENCES, "Two items share an id.", "Give each entity, mention, claim (or source) its own id."),
@@ -69,9 +70,13 @@ CATALOGUE: dict[str, Code] = {
     "doc-id-mismatch": Code(REFERENCES, "The annotation file's name differs from its doc_id.", "Rename the file to corpus/annotations/<doc_id>.json, or fix doc_id."),
     "missing-document": Code(REFERENCES, "An annotation file has no document text.", "Add corpus/documents/<doc_id>.txt with the article text, or remove the annotation."),
     "missing-annotation": Code(REFERENCES, "A document text has no annotation file.", "Add corpus/annotations/<doc_id>.json (see corpus/GUIDELINES.md), or remove the text."),
+    "annotator-mismatch": Code(REFERENCES, "An annotator's reading (corpus/annotators/<doc_id>/<annotator>.json) does not list exactly that annotator.", "Set annotation.annotators to [\"<annotator>\"], the file's name."),
+    "adjudication-unresolved": Code(REFERENCES, "The readings of this document disagree on a label that no person has settled yet (an item of `unresolved`, left by `newsclaims adjudicate --write`).", "Decide the label: set it in the file as it should be (see each reading's value), then delete the item from `unresolved`; delete `unresolved` when it is empty."),
     "unexpected-file": Code(REFERENCES, "A file in corpus/ that is not part of the corpus layout.", "Remove it, or name it <doc_id>.txt in documents/ or <doc_id>.json in annotations/."),
     # level 4: content (the labels against the text)
     "text-sha256-mismatch": Code(CONTENT, "text_sha256 does not match the document text: the text changed after annotation.", "Check every span against the new text, then set text_sha256 to the value shown."),
+    "quote-not-found": Code(CONTENT, "A span's quote (with its prefix, suffix or occurrence) is not in the document text.", "Copy the quote from the document exactly, and fix or remove prefix/suffix/occurrence; the message lists where the quote does occur."),
+    "quote-ambiguous": Code(CONTENT, "A span's quote occurs more than once and nothing says which occurrence is meant.", "Add \"occurrence\": N (1 = the first) or a \"prefix\"/\"suffix\" (the words just before/after); the message lists each occurrence."),
     "span-out-of-range": Code(CONTENT, "A span ends past the end of the document text.", "Fix the offsets: they count Unicode code points, end-exclusive."),
     "span-invalid-range": Code(CONTENT, "A span's start is not before its end.", "Set start < end (end is exclusive)."),
     "span-text-mismatch": Code(CONTENT, "A span's text differs from the document at its offsets.", "Fix the offsets or the text so that text == document[start:end] (offsets count code points, not bytes)."),

@@ -30,6 +30,8 @@ CONFIGS = (
     Config("mentions", "id", "one row per entity mention, with its entity's id, type and name"),
     Config("claims", "id", "one row per claim, with its source's name and kind, its attribution flattened in, and the sentence around it",
            counted=("claim_type", "attribution_mode", "check_worthy", "hedged")),
+    Config("raw_annotations", "id", "one row per annotator's own reading of a document (corpus/annotators/), with its entities and claims "
+           "nested: the labels before adjudication, to recompute agreement", nests=("entities", "claims")),
     Config("sources", "id", "one row per source of the corpus-wide registry (a single split, `train`)", per_document=False),
 )
 CONFIG_NAMES = tuple(config.name for config in CONFIGS)

@@ -31,6 +31,12 @@ def _types(node: dict) -> set[str]:
     return {declared} if isinstance(declared, str) else set(declared)
 
 
+def data_properties(schema: dict, node: dict) -> dict:
+    """The properties of an object node that are data: not the authoring helpers (`x-authoring`: prefix,
+    suffix, occurrence), which `newsclaims anchor` removes before a file is valid."""
+    return {name: sub for name, sub in node.get("properties", {}).items() if not resolve(schema, sub).get("x-authoring")}
+
+
 def feature_of(schema: dict, node: dict):
     """The `datasets` feature for one JSON Schema node. null in a type list only makes it nullable."""
     node = resolve(schema, node)
@@ -38,7 +44,7 @@ def feature_of(schema: dict, node: dict):
     if "enum" in node:
         return ClassLabel(names=list(node["enum"]))
     if types == {"object"}:
-        return {name: feature_of(schema, sub) for name, sub in node.get("properties", {}).items()}
+        return {name: feature_of(schema, sub) for name, sub in data_properties(schema, node).items()}
     if types == {"array"}:
         return List(feature_of(schema, node["items"]))
     if types == {"string"}:
@@ -74,7 +80,7 @@ class SchemaNodes:
     def annotation_columns(self, *path: str, prefix: str = "", skip=()) -> dict[str, tuple]:
         """(feature, description) of every property of the object at `path`, in schema order."""
         node = self.annotation_node(*path)
-        return {prefix + name: self.annotation_column(*path, name) for name in node["properties"] if name not in skip}
+        return {prefix + name: self.annotation_column(*path, name) for name in data_properties(self.annotation, node) if name not in skip}
 
     def source_columns(self) -> dict[str, tuple]:
         source = resolve(self.sources, self.sources["$defs"]["source"])
@@ -135,7 +141,17 @@ def config_columns(schema_dir: Path) -> dict[str, dict[str, tuple]]:
         "context": (Value("string"), "The sentence(s) around the claim: the claim is context[start - context_start : end - context_start]."),
         "context_start": (Value("int32"), "Offset of the context in the document text."),
     }
-    return {"documents": documents, "entities": entities, "mentions": mentions, "claims": claims, "sources": sources}
+    raw_annotations = {
+        "id": (Value("string"), "Global id of the reading: `<doc_id>:<annotator>`."),
+        "doc_id": doc_id,
+        "annotator": (Value("string"), "Handle of the annotator whose reading this is (the file corpus/annotators/<doc_id>/<annotator>.json)."),
+        "text_sha256": column("text_sha256"),
+        **nodes.annotation_columns("annotation", prefix="annotation_", skip=("annotators",)),
+        "entities": column("entities"),
+        "claims": column("claims"),
+    }
+    return {"documents": documents, "entities": entities, "mentions": mentions, "claims": claims,
+            "raw_annotations": raw_annotations, "sources": sources}
 
 
 def annotation_features(schema_dir: Path) -> Features:

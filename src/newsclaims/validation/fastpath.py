@@ -43,7 +43,7 @@ def python_spans_and_links_ok(annotation: dict, file_stem: str | None, source_id
     measured slower on Python 3.11.)"""
     try:
         return _spans_and_links_ok(annotation, file_stem, source_ids, text)
-    except TypeError:  # an offset written 6.0, which cannot slice the text
+    except (TypeError, KeyError):  # an offset written 6.0, which cannot slice the text; a span or id left to `anchor`
         return False
 
 

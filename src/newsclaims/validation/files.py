@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import copy
 import datetime
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..problems.record import Problem, has_errors, json_pointer, problem, shown_path
-from ..project import Layout
+from ..project import DOC_ID, Layout
 from ..schema.files import ANNOTATION, CORPUS, SOURCES
+from .anchoring import check_anchoring, is_anchored
 from .fastpath import document_ok, fast_annotation
 from .level1_bytes import decode_text, read_bytes, read_text
 from .level1_json import add_locations, decode_json, parse_toml, read_json, toml_datetimes, toml_literals
@@ -61,8 +63,11 @@ def _text_of(doc_id: str, text_of: dict, documents_dir) -> tuple[str | None, byt
 
 
 def check_annotation(path, schema_dir: Path, source_ids: set[str] | None,
-                     text_of: dict[str, tuple[str | None, bytes | None]], documents_dir) -> tuple[dict | None, list[Problem]]:
-    """All levels for one annotation file. text_of caches document texts already read (doc_id -> (text, bytes))."""
+                     text_of: dict[str, tuple[str | None, bytes | None]], documents_dir,
+                     file_stem: str | None = None) -> tuple[dict | None, list[Problem]]:
+    """All levels for one annotation file. text_of caches document texts already read (doc_id -> (text, bytes)).
+    file_stem: what doc_id must be (default: the file's name without .json; an annotator's reading
+    corpus/annotators/<doc_id>/<annotator>.json passes its folder's name)."""
     data, problems = read_bytes(path, MAX_ANNOTATION_BYTES)
     if data is None:
         return None, problems
@@ -72,22 +77,44 @@ def check_annotation(path, schema_dir: Path, source_ids: set[str] | None,
         if annotation is None:
             return None, problems
         problems = check_schema(annotation, schema_dir, ANNOTATION, shown_path(path))
+        problems = _text_sha256_hints(problems, annotation, text_of, documents_dir)
     if not problems:
         doc_id = annotation["doc_id"]
-        name = os.fspath(path).rpartition(os.sep)[2]
-        stem = name[:-5] if name.endswith(".json") else os.path.splitext(name)[0]  # splitext is Python code: 1% of a document
+        if file_stem is not None:
+            stem = file_stem
+        else:
+            name = os.fspath(path).rpartition(os.sep)[2]
+            stem = name[:-5] if name.endswith(".json") else os.path.splitext(name)[0]  # splitext is Python code: 1% of a document
         found = _text_of(doc_id, text_of, documents_dir)
-        if found is not None and found[0] is not None and document_ok(annotation, stem, source_ids, found[0], found[1]):
+        if found is not None and found[0] is not None and not annotation.get("unresolved") and document_ok(annotation, stem, source_ids, found[0], found[1]):
             return annotation, []  # the common case: levels 3 and 4 pass, and no pointer was built
         problems = check_references(annotation, path, stem, source_ids)
+        anchored = is_anchored(annotation)
+        if not anchored:  # spans written by quote: where each resolves; the content checks need offsets
+            problems += check_anchoring(annotation, shown_path(path), found[0] if found is not None else None,
+                                        f"newsclaims anchor {shown_path(path)}")
         if found is None:
             problems.append(problem("missing-document", shown_path(path), f"there is no document text {shown_path(os.path.join(documents_dir, doc_id + '.txt'))}", pointer="/doc_id"))
-        elif found[0] is not None:
+        elif found[0] is not None and anchored:
             problems += check_content(annotation, path, found[0], found[1])
         # else: the text itself is invalid; its problems are reported on the text file.
     if problems:
         return None, add_locations(problems, json_text if json_text is not None else data.decode("utf-8"))
     return annotation, []
+
+
+def _text_sha256_hints(problems: list[Problem], annotation, text_of: dict, documents_dir) -> list[Problem]:
+    """A text_sha256 missing or malformed: the hint gives the value to write (the sha256 of the text)."""
+    wrong = [i for i, p in enumerate(problems) if p.pointer == "/text_sha256" or (p.code == "schema-required" and p.pointer == "" and "'text_sha256'" in p.message)]
+    if not wrong or not isinstance(annotation, dict) or not isinstance(annotation.get("doc_id"), str) or not DOC_ID.match(annotation["doc_id"]):
+        return problems
+    found = _text_of(annotation["doc_id"], text_of, documents_dir)
+    if found is None or found[1] is None:
+        return problems
+    digest = hashlib.sha256(found[1]).hexdigest()
+    for i in wrong:
+        problems[i] = replace(problems[i], hint=f'Write "text_sha256": "{digest}" (the sha256 of {annotation["doc_id"]}.txt\'s bytes).')
+    return problems
 
 
 def check_sources(path: Path, schema_dir: Path) -> tuple[list[dict] | None, list[Problem]]:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from ..problems.record import Problem, problem, shown_path
 from .level3_references import AUTHOR_SOURCE
+from .quotes import loose_matches, nearest_occurrence
 
 
 def iter_spans(annotation: dict) -> Iterator[tuple[str, dict]]:
@@ -46,6 +47,8 @@ def check_content(annotation: dict, path, text: str, text_bytes: bytes) -> list[
         problems.append(problem("text-sha256-mismatch", shown, f"text_sha256 is {annotation['text_sha256']} but the text's sha256 is {digest}", pointer="/text_sha256"))
 
     length = len(text)
+    # the stretches mentions cover: a hint never moves a mention onto another one (mention-duplicate)
+    covered = {(m["start"], m["end"]): p for p, m in iter_spans(annotation) if "/mentions/" in p}
     for pointer, span in iter_spans(annotation):
         start, end, quote = span["start"], span["end"], span["text"]
         if start >= end:
@@ -57,9 +60,14 @@ def check_content(annotation: dict, path, text: str, text_bytes: bytes) -> list[
         found = text[start:end]
         if found != quote:
             hint = None
-            at = text.find(quote)
-            if at >= 0:
-                hint = f"The text {quote!r} occurs at start={at}, end={at + len(quote)}; or fix the text to {found!r}."
+            others = [key for key, at in covered.items() if at != pointer] if "/mentions/" in pointer else ()
+            nearest = nearest_occurrence(text, quote, start, end, exclude=others)
+            if nearest is not None:  # the occurrence nearest to the offsets written, not the first in the text
+                hint = f"Set start={nearest.start}, end={nearest.end}: the nearest occurrence of {_shorten(quote)!r} ({nearest.describe(quote)}); or fix the text to {_shorten(found)!r}."
+            else:
+                loose = loose_matches(text, quote, limit=1)
+                if loose and loose[0].start <= end and start <= loose[0].end:
+                    hint = f"Set text to {text[loose[0].start:loose[0].end]!r} and start={loose[0].start}, end={loose[0].end}: the document's own form of the quote."
             problems.append(problem("span-text-mismatch", shown, f"text is {_shorten(quote)!r} but the document has {_shorten(found)!r} at [{start}:{end}]", pointer=pointer + "/text", hint=hint))
         elif found[0].isspace() or found[-1].isspace():
             edge = "starts" if found[0].isspace() else "ends"

@@ -33,8 +33,11 @@ from ..schema.features import RowEncoder, config_columns, config_features
 from ..schema.files import schema_version, vocabularies
 
 from ..splits.recorded import ListedAssignment, listed_assignment, located, read_splits, stale_problems
+from ..validation.annotators import check_readings
 from ..validation.files import changelog_section, check_changelog
 from ..validation.listing import corpus_inventory
+from ..annotations.agreement import card_lines
+from .agree import agreement_json, agreement_report
 from .output_folder import OutFolder, build_environment_failure, mount_point_refusal, sync_tree, build_lock, check_replaceable, publish, recover, resolve_out, temporary_folder
 from .. import errors
 
@@ -119,6 +122,34 @@ def write_sources(layout: Layout, report, target: Path) -> ShardWriter:
     return writer
 
 
+def write_readings(layout: Layout, inventory, listed: ListedAssignment, report, target: Path,
+                   writers: dict[tuple[str, str], ShardWriter], shard_bytes: int) -> tuple[list, list[Problem], int]:
+    """Check every annotator's reading (corpus/annotators/) and write the raw_annotations config, each
+    reading in its document's split. Returns (the valid readings, the problems, files checked); with a
+    problem nothing is written."""
+    from ..dataset.rows import reading_columns
+    from ..dataset.stage import converters
+
+    checked = check_readings(layout, {source["id"] for source in report.sources})
+    if has_errors(checked.problems) or not checked.valid:
+        return checked.valid, checked.problems, checked.files_checked
+    split_of = dict(zip(inventory.doc_ids, listed.splits()))
+    by_split: dict[str, list] = {}
+    for reading, annotation in checked.valid:  # sorted by doc_id, then annotator
+        if split_of.get(reading.doc_id) is not None:
+            by_split.setdefault(split_of[reading.doc_id], []).append((reading.annotator, annotation))
+    annotation_schema, encoders = converters(str(layout.schema_dir))
+    features = config_features(layout.schema_dir)["raw_annotations"]
+    for split, readings in sorted(by_split.items()):
+        columns = reading_columns([handle for handle, _ in readings], [annotation for _, annotation in readings], annotation_schema)
+        folder = target / "raw_annotations"
+        folder.mkdir(exist_ok=True)
+        schema = file_schema(features, report.settings, schema_version(layout.schema_dir), "raw_annotations", split)
+        writer = writers[("raw_annotations", split)] = ShardWriter(folder, split, schema, shard_bytes)
+        writer.add(encoders["raw_annotations"].encode_columns(columns, schema))
+    return checked.valid, checked.problems, checked.files_checked
+
+
 def build(layout: Layout, data_dir: Path | None = None, workers: int | None = None, shard_bytes: int = SHARD_BYTES,
           progress: bool | None = None, engine: str = "local") -> BuildResult:
     """Validate, then write the dataset to `data_dir` (default: <root>/data) atomically. Through a
@@ -177,6 +208,12 @@ def _build_locked(layout: Layout, out: OutFolder, workers, shard_bytes: int, pro
             result.problems = problems
             return result
         writers = dict(written.writers)
+        readings, problems, checked = write_readings(layout, inventory, listed, report, target, writers, shard_bytes)
+        result.files_checked += checked
+        if has_errors(problems):
+            result.problems = problems
+            return result
+        agreement = agreement_report(layout, readings) if readings else None
         writers[("sources", SOURCES_SPLIT)] = write_sources(layout, report, target)
         for writer in writers.values():
             writer.finish()
@@ -185,10 +222,13 @@ def _build_locked(layout: Layout, out: OutFolder, workers, shard_bytes: int, pro
         num_bytes = {config: {split: writers[(config, split)].nbytes for split in counts[config]} for config in CONFIG_NAMES}
         changelog = (layout.root / "CHANGELOG.md").read_text(encoding="utf-8")
         (target / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
+        if agreement is not None:  # data/agreement.json: what `newsclaims agree` says, as of this build
+            (target / "agreement.json").write_bytes(agreement_json(agreement))
         features = config_features(layout.schema_dir)
         card_text = card.render_card(layout, report.settings, features, counts, num_bytes, written.statistics,
                                      facts=card.corpus_facts(target, features),
-                                     changelog=changelog_section(changelog, report.settings["dataset"]["version"]))
+                                     changelog=changelog_section(changelog, report.settings["dataset"]["version"]),
+                                     sections=card_lines(agreement) if agreement is not None else ())
         (target / "README.md").write_text(card_text, encoding="utf-8")
         write_croissant(layout, report.settings, target, counts)
         manifest.write_manifest(target, report.settings, schema_version(layout.schema_dir), counts)

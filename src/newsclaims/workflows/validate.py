@@ -13,6 +13,7 @@ from ..problems.codes import BUILD
 from ..problems.record import Problem, has_errors, problem, shown_path
 from ..project import Layout
 from ..splits.recorded import read_splits
+from ..validation.annotators import Reading, check_reading, check_readings, reading_of_path
 from ..validation.fastpath import fast_json
 from ..validation.files import Report, check_annotation, check_changelog, check_settings, check_sources, check_text, missing_annotation
 from ..validation.level1_bytes import read_bytes
@@ -76,6 +77,9 @@ def validate_corpus(layout: Layout, workers: int | None = None, keep_documents: 
         report.files_checked += result.files_checked
         for document in result.documents:
             report.documents[document.doc_id] = document
+    readings = check_readings(layout, set(sources) if sources is not None else None)  # corpus/annotators/
+    report.problems += readings.problems
+    report.files_checked += readings.files_checked
     if build_inputs:
         problems = check_build_inputs(layout, inventory)
         files = [p for p in problems if p.level != BUILD]  # splits.json's own syntax and schema
@@ -138,6 +142,9 @@ def validate_paths(layout: Layout, paths: list[Path]) -> Report:
                 problems.append(missing_annotation(path, annotation))
         elif path.suffix != ".json":
             problems = [problem("unexpected-file", shown_path(path), "not a corpus file (<doc_id>.txt, <doc_id>.json, sources.json or corpus.toml)")]
+        elif (named_reading := reading_of_path(path)) is not None:  # corpus/annotators/<doc_id>/<annotator>.json
+            documents_dir = absolute.parent.parent.parent / "documents"
+            problems = check_reading(Reading(*named_reading, path), layout.schema_dir, source_ids, text_of, documents_dir)[1]
         else:  # an annotation: its text is beside it (../documents/) or in the corpus
             documents_dir = path.parent.parent / "documents"
             if not documents_dir.is_dir():
