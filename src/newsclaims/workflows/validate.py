@@ -15,10 +15,29 @@ from ..project import Layout
 from ..splits.recorded import read_splits
 from ..validation.annotators import Reading, check_reading, check_readings, reading_of_path
 from ..validation.fastpath import fast_json
-from ..validation.files import Report, check_annotation, check_changelog, check_settings, check_sources, check_text, missing_annotation
+from ..validation.files import (
+    Report,
+    check_annotation,
+    check_changelog,
+    check_settings,
+    check_sources,
+    check_text,
+    missing_annotation,
+)
 from ..validation.level1_bytes import read_bytes
 from ..validation.limits import MAX_REGISTRY_BYTES, MAX_REGISTRY_VALUES
-from ..validation.listing import CORPUS_FOLDERS, IGNORED_NAMES, Inventory, entry_problem, nested_folder, link_problem, walk_corpus_files, corpus_folder_suffix, corpus_inventory, document_listing
+from ..validation.listing import (
+    CORPUS_FOLDERS,
+    IGNORED_NAMES,
+    Inventory,
+    corpus_folder_suffix,
+    corpus_inventory,
+    document_listing,
+    entry_problem,
+    link_problem,
+    nested_folder,
+    walk_corpus_files,
+)
 
 
 def check_build_inputs(layout: Layout, inventory: Inventory) -> list[Problem]:
@@ -38,7 +57,7 @@ def check_build_inputs(layout: Layout, inventory: Inventory) -> list[Problem]:
 def check_splits(path: Path, schema_dir: Path, doc_ids, settings: dict | None) -> list[Problem]:
     """splits.json parsed and schema-checked, then (with valid settings) against the listed doc_ids,
     with the problems the build reports (read_splits, listed_assignment)."""
-    from ..splits.recorded import splits_validator, listed_assignment, located
+    from ..splits.recorded import listed_assignment, located, splits_validator
 
     if settings is not None:  # the common case, at C speed: splits.json as `newsclaims split` writes it, up to date
         data = read_bytes(path, MAX_REGISTRY_BYTES)[0] if os.path.isfile(path) else None
@@ -88,7 +107,8 @@ def validate_corpus(layout: Layout, workers: int | None = None, keep_documents: 
 
 
 def validate_paths(layout: Layout, paths: list[Path]) -> Report:
-    """Only the files named (folders are walked): what a contributor runs on their change.
+    """Only the files named (folders are walked): what a contributor runs on their change, with the
+    corpus-wide files an annotation depends on (sources.json, corpus.toml, splits.json).
 
     A file in a corpus' documents/ or annotations/ gets the answer the whole-corpus run gives it: a
     name that is not <doc_id>.txt / <doc_id>.json, or a link out of the corpus, is an unexpected
@@ -103,8 +123,10 @@ def validate_paths(layout: Layout, paths: list[Path]) -> Report:
     needs_sources = any(f.suffix == ".json" and f.name != "sources.json" for f in files)
     source_ids = None
     if needs_sources and layout.sources_path.is_file():
-        sources, _ = check_sources(layout.sources_path, layout.schema_dir)  # its problems belong to its own run
+        sources, _ = check_sources(layout.sources_path, layout.schema_dir)  # its problems: reported as a dependency below
         source_ids = {s["id"] for s in sources} if sources is not None else None
+    if needs_sources:
+        _check_dependencies(layout, files, report)
     text_of: dict = {}
     nested_seen: set[Path] = set()
     for path in files:
@@ -152,6 +174,22 @@ def validate_paths(layout: Layout, paths: list[Path]) -> Report:
             problems = check_annotation(path, layout.schema_dir, source_ids, text_of, documents_dir)[1]
         report.problems += problems
     return report
+
+
+def _check_dependencies(layout: Layout, files: list[Path], report: Report) -> None:
+    """An annotation depends on sources.json, corpus.toml and splits.json: each is checked too, unless
+    named (splits.json for its own syntax and schema only: a new document's missing split is for
+    `newsclaims split` and the build to report, not for the check of the document)."""
+    named = {os.path.realpath(f) for f in files}
+    for dependency in (layout.sources_path, layout.settings_path, layout.splits_path):
+        if not dependency.is_file() or os.path.realpath(dependency) in named or link_problem(dependency, layout.corpus_dir) is not None:
+            continue
+        if dependency == layout.sources_path:  # not counted in files_checked: the count is of the files named
+            report.problems += check_sources(dependency, layout.schema_dir)[1]
+        elif dependency == layout.settings_path:
+            report.problems += check_settings(dependency, layout.schema_dir)[1]
+        else:
+            report.problems += read_splits(dependency, layout.schema_dir)[1]
 
 
 def _check_named_splits(layout: Layout, path: Path) -> list[Problem]:
