@@ -3,8 +3,8 @@ that a noisy machine slows both alike. For a change that must not cost speed (a 
 
     python scripts/bench_side_by_side.py --before 97ea79c --docs 100000 --rounds 3 [--workdir DIR]
 
-`--before REV` is checked out into a git worktree under the work folder (its C extension built in place),
-the current checkout is the "after". The corpus is generated once by the current code (`newsclaims
+`--before REV` (and `--after REV`, default: the current checkout) is checked out into a git worktree
+under the work folder, its C extension built in place. Wall times only: run it on a quiet machine. The corpus is generated once by the current code (`newsclaims
 synth`). Prints, per command, every round's wall time for both and the median ratio after/before.
 """
 
@@ -44,13 +44,14 @@ def timed(source: Path, project: Path, argv: list[str]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--before", required=True, help="git revision of the code to compare with")
+    parser.add_argument("--after", help="git revision of the new code (default: this checkout as it is)")
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "newsclaims-side-by-side")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     before = checkout(args.before, args.workdir / "before")
-    after = ROOT / "src"
+    after = checkout(args.after, args.workdir / "after") if args.after else ROOT / "src"
     project = args.workdir / f"corpus-{args.docs}"
     if not (project / "corpus").is_dir():
         subprocess.run([sys.executable, "-m", "newsclaims", "synth", "--docs", str(args.docs), "--out", str(project), "--seed", "0"],
@@ -65,7 +66,7 @@ def main() -> int:
                 print(f"round {round_ + 1} {command:8} {name:6} {seconds:7.2f} s", file=sys.stderr, flush=True)
     summary = {command: {**runs, "ratio_after_before": round(statistics.median(runs["after"]) / statistics.median(runs["before"]), 3)}
                for command, runs in times.items()}
-    print(json.dumps({"before": args.before, "docs": args.docs, **summary}, indent=2))
+    print(json.dumps({"before": args.before, "after": args.after or "checkout", "docs": args.docs, **summary}, indent=2))
     return 0
 
 

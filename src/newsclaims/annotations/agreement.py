@@ -383,7 +383,8 @@ def card_lines(agreement: dict) -> list[str]:
              "with its item count), before adjudication: mentions by the SemEval-2013 9.1 modes, entity type on mentions "
              "with the same offsets, clusters on those mentions (MUC, B³), claim spans (exact and overlap F1), and claim "
              "labels on the claims paired by overlap (Cohen's κ for two annotators, Krippendorff's α)."), "",
-             "| document | annotators | mentions strict F1 | partial F1 | entity type κ | clusters MUC / B³ F1 | claims exact / overlap F1 | claim_type κ | check_worthy κ | hedged κ | source κ |",
+             "| document | annotators | mentions strict F1 | partial F1 | entity type κ | clusters MUC / B³ F1 | claims exact / overlap F1 "
+             "| claim_type κ | check_worthy κ | hedged κ | source κ |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for d in documents:
         attributes = d["claim_attributes"]

@@ -11,7 +11,8 @@ from ..workflows.adjudicate import adjudicate
 from .common import EXIT_INVALID, EXIT_OK, add_format, add_root, layout_of, print_json, print_problems
 
 
-EXIT_ONE = "the readings disagree (each disagreement listed), or cannot be read"  # what exit status 1 means for this command (its --help and the README say it)
+# what exit status 1 means for this command (its --help and the README say it)
+EXIT_ONE = "the readings disagree (each disagreement listed), or cannot be read"
 
 
 def register(commands) -> None:

@@ -17,7 +17,8 @@ from .common import (
 )
 
 
-EXIT_ONE = "the readings cannot be read (problems listed)"  # what exit status 1 means for this command (its --help and the README say it)
+# what exit status 1 means for this command (its --help and the README say it)
+EXIT_ONE = "the readings cannot be read (problems listed)"
 
 
 def register(commands) -> None:

@@ -19,7 +19,8 @@ from .common import (
 )
 
 
-EXIT_ONE = "a quote does not resolve (nothing is written), or with --check a file would change"  # what exit status 1 means for this command (its --help and the README say it)
+# what exit status 1 means for this command (its --help and the README say it)
+EXIT_ONE = "a quote does not resolve (nothing is written), or with --check a file would change"
 
 
 def register(commands) -> None:

@@ -10,7 +10,8 @@ from .common import (EXIT_INVALID, EXIT_OK, add_format, add_root, add_workers, l
                      print_problems, writing)
 
 
-EXIT_ONE = "the corpus is invalid (nothing is written)"  # what exit status 1 means for this command (its --help and the README say it)
+# what exit status 1 means for this command (its --help and the README say it)
+EXIT_ONE = "the corpus is invalid (nothing is written)"
 
 
 def register(commands) -> None:

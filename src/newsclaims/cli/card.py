@@ -19,7 +19,8 @@ from .common import (
 )
 
 
-EXIT_ONE = "the card or CITATION.cff differs from what the build writes (or the corpus is invalid)"  # what exit status 1 means for this command (its --help and the README say it)
+# what exit status 1 means for this command (its --help and the README say it)
+EXIT_ONE = "the card or CITATION.cff differs from what the build writes (or the corpus is invalid)"
 
 
 def register(commands) -> None:

@@ -6,7 +6,8 @@ from ..problems import CATALOGUE, LEVEL_NAMES
 from .common import EXIT_OK, add_format, add_root, print_json
 
 
-EXIT_ONE = None  # what exit status 1 means for this command (its --help and the README say it)
+# what exit status 1 means for this command (its --help and the README say it)
+EXIT_ONE = None
 
 
 def register(commands) -> None:

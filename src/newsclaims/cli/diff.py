@@ -11,7 +11,8 @@ from ..project import find_root, resolve_layout
 from .common import EXIT_INVALID, EXIT_OK, add_format, add_root
 
 
-EXIT_ONE = "the builds differ"  # what exit status 1 means for this command (its --help and the README say it)
+# what exit status 1 means for this command (its --help and the README say it)
+EXIT_ONE = "the builds differ"
 
 
 def register(commands) -> None:

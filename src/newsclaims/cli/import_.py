@@ -19,7 +19,8 @@ from .common import (
 )
 
 
-EXIT_ONE = "the source cannot be imported as it is (problems listed; nothing is written)"  # what exit status 1 means for this command (its --help and the README say it)
+# what exit status 1 means for this command (its --help and the README say it)
+EXIT_ONE = "the source cannot be imported as it is (problems listed; nothing is written)"
 
 
 def register(commands) -> None:

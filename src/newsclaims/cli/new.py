@@ -19,7 +19,8 @@ from .common import (
 )
 
 
-EXIT_ONE = "the text is refused (not UTF-8, BOM, CRLF, not NFC without --normalize) or a file exists; nothing is written"  # what exit status 1 means for this command (its --help and the README say it)
+# what exit status 1 means for this command (its --help and the README say it)
+EXIT_ONE = "the text is refused (not UTF-8, BOM, CRLF, not NFC without --normalize) or a file exists; nothing is written"
 
 
 def register(commands) -> None:
@@ -56,6 +57,8 @@ def run(args) -> int:
     for change in result.changes:
         print(f"normalised: {change}")
     print(f"wrote {shown_path(result.text_path)}")
-    print(f"wrote {shown_path(result.annotation_path)} (genre {args.genre}, language {args.language}, annotators {', '.join(result.annotators) or 'none'}: check them)")
-    print(f"next: add entities and claims by quote, then `newsclaims anchor {shown_path(result.annotation_path)}` and `newsclaims validate {shown_path(result.annotation_path)}`; `newsclaims split` gives it a split")
+    annotation = shown_path(result.annotation_path)
+    print(f"wrote {annotation} (genre {args.genre}, language {args.language}, annotators {', '.join(result.annotators) or 'none'}: check them)")
+    print(f"next: add entities and claims by quote, then `newsclaims anchor {annotation}` and `newsclaims validate {annotation}`; "
+          "`newsclaims split` gives it a split")
     return EXIT_OK

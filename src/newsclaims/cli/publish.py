@@ -20,7 +20,8 @@ from .common import (
 REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
-EXIT_ONE = "the release is refused (each reason listed; nothing is uploaded)"  # what exit status 1 means for this command (its --help and the README say it)
+# what exit status 1 means for this command (its --help and the README say it)
+EXIT_ONE = "the release is refused (each reason listed; nothing is uploaded)"
 
 
 def repo_id(text: str) -> str:

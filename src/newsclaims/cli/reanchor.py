@@ -12,7 +12,8 @@ from ..workflows.reanchor import reanchor
 from .common import EXIT_INVALID, EXIT_OK, add_format, add_root, layout_of, print_json
 
 
-EXIT_ONE = "a span needs a person (ambiguous, lost, or edited without --accept-edited); nothing is written"  # what exit status 1 means for this command (its --help and the README say it)
+# what exit status 1 means for this command (its --help and the README say it)
+EXIT_ONE = "a span needs a person (ambiguous, lost, or edited without --accept-edited); nothing is written"
 
 
 def register(commands) -> None:

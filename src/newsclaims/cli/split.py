@@ -8,7 +8,8 @@ from ..workflows.split import split
 from .common import EXIT_INVALID, EXIT_OK, add_format, add_root, layout_of, print_json, print_problems, writing
 
 
-EXIT_ONE = "the corpus listing has problems (nothing is written)"  # what exit status 1 means for this command (its --help and the README say it)
+# what exit status 1 means for this command (its --help and the README say it)
+EXIT_ONE = "the corpus listing has problems (nothing is written)"
 
 
 def register(commands) -> None:

@@ -11,7 +11,8 @@ from .common import (EXIT_OK, MAX_WORKERS, add_format, add_root, non_negative_in
                      writing)
 
 
-EXIT_ONE = None  # what exit status 1 means for this command (its --help and the README say it)
+# what exit status 1 means for this command (its --help and the README say it)
+EXIT_ONE = None
 
 
 def max_docs() -> int:

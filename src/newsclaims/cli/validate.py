@@ -11,7 +11,8 @@ from ..workflows.validate import validate_corpus, validate_paths
 from .common import EXIT_INVALID, EXIT_OK, add_format, add_root, add_workers, layout_of, print_problems
 
 
-EXIT_ONE = "problems found"  # what exit status 1 means for this command (its --help and the README say it)
+# what exit status 1 means for this command (its --help and the README say it)
+EXIT_ONE = "problems found"
 
 
 def register(commands) -> None:

@@ -181,7 +181,8 @@ def annotation_section(facts: Facts, statuses: dict[str, str], documents: int, r
                      "\"Inter-annotator agreement\" below and in `agreement.json`. The main configs hold the adjudicated "
                      "(gold) annotation of each document.")
     elif several == 0:
-        lines.append(f"{'The one document was' if documents == 1 else f'Every one of the {documents} documents was'} annotated by a single annotator: there is no "
+        which = "The one document was" if documents == 1 else f"Every one of the {documents} documents was"
+        lines.append(f"{which} annotated by a single annotator: there is no "
                      "inter-annotator agreement to report, and no disagreement had to be resolved. Labels have not been "
                      "checked by a second person.")
     else:
@@ -207,7 +208,8 @@ def limitations_section(facts: Facts, counts: dict, settings: dict) -> list[str]
              f"- **Size**: {documents} documents, {claims} claims.",
              f"- **Genres**: {_listing(genres, 'document')}; other genres are not represented.",
              f"- **Languages**: {_listing(languages, 'document')}; nothing is said of other languages.",
-             f"- **Annotators**: {'a single annotator per document, with no second check' if several == 0 else f'{several} document(s) with more than one annotator'}.",
+             "- **Annotators**: " + ("a single annotator per document, with no second check." if several == 0
+                                      else f"{several} document(s) with more than one annotator."),
              f"- **Who asserts the claims**: {_listing(kinds, 'claim')}; {by_author} of {claims} claims "
              f"({_percent(by_author, claims)}) are the author's own. The source registry holds {sum(registry.values())} "
              f"sources: {_listing(registry)}.",

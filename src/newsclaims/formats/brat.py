@@ -206,14 +206,16 @@ def _read_one(name, shown, text, lines, options: ReadOptions, result: ReadResult
         used_roles.add(other)
     for tid, kind in kinds.items():
         if kind == "role" and tid not in used_roles:
-            result.problems.append(problem("import-relation-dropped", shown, f"{tid} {spans[tid][0]!r} is linked to no claim: skipped", line=spans[tid][1].line))
+            result.problems.append(problem("import-relation-dropped", shown, f"{tid} {spans[tid][0]!r} is linked to no claim: skipped",
+                                           line=spans[tid][1].line))
     for number, attribute, target, value in attributes:
         field = mapping.attribute(attribute)
         claim = claim_of.get(target)
         if field == "ignore":
             continue
         if field is None or claim is None:
-            result.problems.append(problem("import-attribute-dropped", shown, f"attribute {attribute!r} on {target} has no target in our schema: skipped", line=number))
+            result.problems.append(problem("import-attribute-dropped", shown, f"attribute {attribute!r} on {target} has no target in our schema: skipped",
+                                           line=number))
             result.counts["attributes skipped"] += 1
             continue
         _set_attribute(claim, field, value, shown, number, result)

@@ -170,7 +170,8 @@ def _regions(name, shown, text, results, base, options: ReadOptions, result: Rea
         value = item.get("value") if isinstance(item.get("value"), dict) else {}
         region = item.get("id")
         if kind not in _SPAN_TYPES:
-            result.problems.append(problem("import-result-type", shown, f"result type {kind or '(none)'!r} has no place in our schema: skipped", pointer=pointer))
+            result.problems.append(problem("import-result-type", shown, f"result type {kind or '(none)'!r} has no place in our schema: skipped",
+                                           pointer=pointer))
             result.counts["results skipped (type)"] += 1
             continue
         if kind == "relation":
@@ -266,7 +267,8 @@ def _regions(name, shown, text, results, base, options: ReadOptions, result: Rea
         targets = [claims[region_key]] if region_key in claims else list(claims.values()) if region_key is None else []
         for field, value, pointer in items:
             if not targets:
-                result.problems.append(problem("import-attribute-dropped", shown, f"{field} = {value!r} is on a region that is not a claim: skipped", pointer=pointer))
+                result.problems.append(problem("import-attribute-dropped", shown, f"{field} = {value!r} is on a region that is not a claim: skipped",
+                                               pointer=pointer))
                 continue
             for claim in targets:
                 _set(claim, field, value, shown, pointer, result)

@@ -38,7 +38,8 @@ from ..validation.files import changelog_section, check_changelog
 from ..validation.listing import corpus_inventory
 from ..annotations.agreement import card_lines
 from .agree import agreement_json, agreement_report
-from .output_folder import OutFolder, build_environment_failure, mount_point_refusal, sync_tree, build_lock, check_replaceable, publish, recover, resolve_out, temporary_folder
+from .output_folder import (OutFolder, build_environment_failure, build_lock, check_replaceable, mount_point_refusal, publish, recover, resolve_out,
+                            sync_tree, temporary_folder)
 from .. import errors
 
 
@@ -184,7 +185,8 @@ def _build_locked(layout: Layout, out: OutFolder, workers, shard_bytes: int, pro
     try:
         target = temporary_folder(out.path.parent)
     except OSError as error:
-        raise build_environment_failure(error, f"building {out.shown}: creating a temporary folder in", out.path.parent, f"nothing was written: {out.state()}") from None
+        raise build_environment_failure(error, f"building {out.shown}: creating a temporary folder in", out.path.parent,
+                                        f"nothing was written: {out.state()}") from None
     # The new version gets the old one's mode (a new one keeps mkdir's, from the umask); read before
     # the build, as the caller saw it.
     mode = stat.S_IMODE(out.path.stat().st_mode) if out.path.exists() else None

@@ -88,7 +88,8 @@ def reanchor(layout: Layout, doc_id: str, old: Path | None = None, accept_edited
             continue
         if old_text is not None:
             if sha256_text(old_text) != sha:
-                raise UsageError(f"{old}: its sha256 is not the text_sha256 of {shown_path(path)} ({sha[:12]}...): it is not the text that file was annotated on")
+                raise UsageError(f"{old}: its sha256 is not the text_sha256 of {shown_path(path)} ({sha[:12]}...): "
+                                 "it is not the text that file was annotated on")
             before, outcome.old_from = old_text, shown_path(old)
         else:
             found = old_text_from_git(layout, doc_id, sha)
