@@ -40,6 +40,7 @@ class StageContext:
     keep_documents: bool = False  # return each valid document (text and annotation) too
     # (salt, ratios): compare each document's split with its group's hash (stale_split)
     split_hashes: tuple[str, dict[str, float]] | None = None
+    without: tuple[str, ...] = ()  # per-document configs not to make (a benchmark's baseline)
 
     def batch_paths(self, batch: list) -> list[str]:
         """The files a batch of items reads (the engine reads them ahead when they are not in memory)."""
@@ -135,7 +136,7 @@ def _process_batch(context: StageContext, items: list[tuple[str, bool, bool, str
 
         annotation_schema, encoders = _converters(context.schema_dir)
         for split, (texts, annotations) in valid.items():
-            for config, columns in batch_columns(texts, annotations, context.sources, annotation_schema).items():
+            for config, columns in batch_columns(texts, annotations, context.sources, annotation_schema, context.without).items():
                 batch = encoders[config].encode_columns(columns)
                 if batch.num_rows == 0:  # no empty batch: an empty split must never be written
                     continue

@@ -85,6 +85,12 @@ class SchemaNodes:
         return columns
 
 
+def iob2_names(entity_types) -> list[str]:
+    """The `ner` config's tag names, in ClassLabel order: O, then B- and I- of each entity type in the
+    schema's order (so a new entity type in schema/ gives two new tags at the end)."""
+    return ["O"] + [f"{prefix}-{kind}" for kind in entity_types for prefix in ("B", "I")]
+
+
 # What each derived column holds (the schema describes the others).
 GLOBAL_ID = "Global id: `<doc_id>:<local id>` (local ids e1, m1, c1 are unique within a document)."
 
@@ -135,7 +141,16 @@ def config_columns(schema_dir: Path) -> dict[str, dict[str, tuple]]:
         "context": (Value("string"), "The sentence(s) around the claim: the claim is context[start - context_start : end - context_start]."),
         "context_start": (Value("int32"), "Offset of the context in the document text."),
     }
-    return {"documents": documents, "entities": entities, "mentions": mentions, "claims": claims, "sources": sources}
+    ner = {
+        "id": (Value("string"), "Global id of the sentence: `<doc_id>:s<n>` (n from 1, in text order)."),
+        "doc_id": doc_id,
+        "tokens": (List(Value("string")), "The sentence's tokens (the rule: the card's *The `ner` config*); never across a mention boundary."),
+        "ner_tags": (List(ClassLabel(names=iob2_names(entity["type"][0].names))),
+                     "IOB2 tag of each token: B-/I- and the type of the outermost mention over it, else O."),
+        "token_starts": (List(Value("int32")), "Offset of each token in the document text (Unicode code points)."),
+        "token_ends": (List(Value("int32")), "End of each token in the document text (exclusive): text[start:end] is the token."),
+    }
+    return {"documents": documents, "entities": entities, "mentions": mentions, "claims": claims, "sources": sources, "ner": ner}
 
 
 def annotation_features(schema_dir: Path) -> Features:

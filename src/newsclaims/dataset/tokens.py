@@ -1,0 +1,199 @@
+"""Sentences, tokens and IOB2 tags of documents: the one tokenisation rule of the `ner` config, and of any
+exporter that writes token tags (`tag_documents` for a batch, `tag_document` for one).
+
+The rule, deterministic and without a model (written into the dataset card as `RULE`):
+
+1. **Tokens**: every maximal run of word characters (Python's `\\w`: letters, digits, `_`, and the
+   combining marks, Unicode categories M*, so that an accent or a vowel sign stays on its letter) is a
+   token; every other character that is not whitespace (`\\s`) is a token of its own ("U.S." is
+   `U . S .`, "Israel’s" is `Israel ’ s`, "2,500" is `2 , 500`).
+2. **Mention boundaries**: a token that a mention starts or ends inside is cut there, so no token ever
+   crosses a mention boundary (of any mention, tagged or not).
+3. **Sentences**: a sentence ends after `.`, `!` or `?` (with any closing quotes or brackets) followed by
+   whitespace, and at a line break, except where that point falls inside a mention. Sentences without a
+   token are left out.
+4. **Nested and overlapping mentions**: mentions are taken by start, the longer first (then in file
+   order); a mention is tagged unless it lies inside a tagged one (`nested`: not tagged, counted) or
+   starts inside one and ends after it (`overlapping`: not tagged, counted). So the outermost mention is
+   tagged: `B-TYPE` on its first token and `I-TYPE` on the others (IOB2); every other token is `O`.
+
+Offsets are Unicode code points into the document text, end-exclusive: `text[start:end] == token`.
+
+Vectorised over a whole batch (numpy over the code points of the batch's texts joined by line breaks,
+which are whitespace and sentence ends, so nothing crosses a document): tokenising in Python, one regex
+match at a time, cost more than the rest of the build (measured in docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from ..schema.features import iob2_names
+
+RULE = __doc__.split("\n\n", 2)[2].split("\n\nOffsets")[0]  # the numbered rule above, for the card
+NESTED, OVERLAPPING, TAGGED = "nested", "overlapping", "tagged"
+
+# One kind per code point: its class (rule 1) in the low bits, and flags for the sentence rule (the
+# claims' context rule of dataset/rows.py, `[.!?]["'”’)\]]*(?=\s)|\n`, here vectorised).
+SPACE, WORD, OTHER = 0, 1, 2
+CLASS, PUNCTUATION, CLOSER, NEWLINE = 3, 4, 8, 16
+_WORD_CHAR, _SPACE_CHAR = re.compile(r"\w"), re.compile(r"\s")
+
+
+def _kind_of(character: str) -> int:
+    if _WORD_CHAR.match(character) or unicodedata.category(character).startswith("M"):
+        kind = WORD
+    else:
+        kind = SPACE if _SPACE_CHAR.match(character) else OTHER
+    return (kind | (PUNCTUATION if character in ".!?" else 0) | (CLOSER if character in "\"'”’)]" else 0)
+            | (NEWLINE if character == "\n" else 0))
+
+
+_ASCII = np.array([_kind_of(chr(code)) for code in range(128)], np.uint8)
+_KINDS: dict[int, int] = {}  # non-ASCII code point -> kind, filled as met
+
+
+def _kinds(codes: np.ndarray) -> np.ndarray:
+    kinds = np.take(_ASCII, codes, mode="clip")
+    wide = np.flatnonzero(codes > 127)
+    if len(wide):
+        wide_codes = codes[wide]
+        unique = np.unique(wide_codes)
+        for code in unique.tolist():
+            if code not in _KINDS:
+                _KINDS[code] = _kind_of(chr(code))
+        table = np.array([_KINDS[code] for code in unique.tolist()], np.uint8)
+        kinds[wide] = table[np.searchsorted(unique, wide_codes)]
+    return kinds
+
+
+@dataclass
+class Tagged:
+    """The sentences of a batch (one row each): the tokens (flat, with `row_offsets`), their offsets into
+    their documents, their tags as ids into `iob2_names`, the document (index) of each sentence, and each
+    mention's tagging (tagged, nested, overlapping) in the order the mentions were given."""
+    tokens: pa.StringArray
+    starts: np.ndarray
+    ends: np.ndarray
+    tags: np.ndarray
+    row_offsets: np.ndarray
+    row_documents: np.ndarray
+    mention_tagging: list[str]
+
+
+def tag_documents(texts: list[str], mention_documents, mention_starts, mention_ends, mention_types) -> Tagged:
+    """Rules 1-4 over a batch. Mentions: parallel sequences (document index, start, end, index of the
+    type in the schema's entity types), each document's in file order."""
+    joined = "\n".join(texts)
+    document_starts = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]], dtype=np.int64)
+    codes = np.frombuffer(joined.encode("utf-32-le"), np.uint32)
+    size = len(codes)
+    m_doc = np.asarray(mention_documents, np.int64)
+    m_start = document_starts[m_doc] + np.asarray(mention_starts, np.int64)
+    m_end = document_starts[m_doc] + np.asarray(mention_ends, np.int64)
+
+    # rule 1: a token starts where a non-space run of another class begins, and at every OTHER character
+    kinds = _kinds(codes)
+    classes = kinds & CLASS
+    change = classes[1:] != classes[:-1]
+    other, blank = classes == OTHER, classes == SPACE
+    is_first = np.empty(size, bool)
+    is_last = np.empty(size, bool)
+    if size:
+        is_first[0], is_last[-1] = True, True
+        is_first[1:], is_last[:-1] = change, change
+    is_first |= other
+    is_last |= other
+    # rule 2: cut inside a token at every mention boundary
+    boundaries = np.concatenate((m_start, m_end))
+    boundaries = boundaries[(boundaries > 0) & (boundaries < size)]
+    inside = boundaries[~blank[boundaries] & ~blank[boundaries - 1]]
+    is_first[inside] = True
+    is_last[inside - 1] = True
+    is_first &= ~blank
+    is_last &= ~blank
+    starts = np.flatnonzero(is_first)
+    ends = np.flatnonzero(is_last) + 1
+
+    # rule 4: outermost mentions are tagged
+    order = np.lexsort((np.arange(len(m_start)), -m_end, m_start))
+    tagging = np.full(len(m_start), TAGGED, dtype=object)
+    sorted_start, sorted_end = m_start[order], m_end[order]
+    reach = np.maximum.accumulate(sorted_end) if len(order) else sorted_end  # the end of the mentions so far
+    if len(order) > 1 and (sorted_start[1:] < reach[:-1]).any():  # some overlap: the greedy pass, in Python
+        last_end = -1
+        for position, (start, end) in enumerate(zip(sorted_start.tolist(), sorted_end.tolist())):
+            if start >= last_end:
+                last_end = end
+            else:
+                tagging[order[position]] = NESTED if end <= last_end else OVERLAPPING
+    tagged = tagging == TAGGED
+    first = np.searchsorted(starts, m_start[tagged])
+    stop = np.searchsorted(starts, m_end[tagged])
+    b_tags = 1 + 2 * np.asarray(mention_types, np.int64)[tagged]
+    some = first < stop  # a mention over whitespace only has no token (validation makes it impossible)
+    first, stop, b_tags = first[some], stop[some], b_tags[some]
+    # tagged mentions do not overlap: I- on first+1 .. stop-1 as a running sum of +I at first+1, -I at stop
+    running = np.zeros(len(starts) + 1, np.int64)
+    np.add.at(running, first + 1, b_tags + 1)
+    np.add.at(running, stop, -(b_tags + 1))
+    tags = np.cumsum(running[:-1])
+    tags[first] = b_tags
+
+    # rule 3: a break at every line break, and at a whitespace after . ! ? and any closers; none inside a mention
+    points = np.flatnonzero(blank[1:] & ((kinds[:-1] & (PUNCTUATION | CLOSER)) != 0)) + 1
+    closed = points[(kinds[points - 1] & CLOSER) != 0]
+    if len(closed):  # walk back over the closers (rare) to the . ! or ?
+        keep = np.ones(len(points), bool)
+        for at in np.searchsorted(points, closed).tolist():
+            back = int(points[at]) - 1
+            while back >= 0 and kinds[back] & CLOSER:
+                back -= 1
+            keep[at] = back >= 0 and bool(kinds[back] & PUNCTUATION)
+        points = points[keep]
+    points = np.union1d(points, np.flatnonzero(kinds & NEWLINE))
+    holder = np.searchsorted(sorted_start, points) - 1  # the last mention starting before the point
+    points = points[(holder < 0) | (reach[np.maximum(holder, 0)] <= points)] if len(reach) else points
+    sentence = np.searchsorted(points, starts, side="right")
+    changes = np.flatnonzero(sentence[1:] != sentence[:-1]) + 1
+    row_offsets = np.concatenate(([0], changes, [len(starts)]) if len(starts) else ([0],)).astype(np.int32)
+    row_documents = np.searchsorted(document_starts, starts[row_offsets[:-1]], side="right") - 1
+    token_offsets = np.repeat(document_starts[row_documents], np.diff(row_offsets))
+
+    return Tagged(_token_strings(joined, codes, starts, ends), (starts - token_offsets).astype(np.int32),
+                  (ends - token_offsets).astype(np.int32), tags, row_offsets, row_documents, tagging.tolist())
+
+
+def _token_strings(joined: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.StringArray:
+    """text[start:end] of every token, cut by Arrow from the UTF-8 bytes of the text: the pieces between
+    consecutive token boundaries are one string array over those bytes, and the tokens are taken from it."""
+    data = joined.encode("utf-8")
+    if len(data) == len(codes):
+        byte_at = None
+    else:
+        widths = 1 + (codes >= 0x80).astype(np.int64) + (codes >= 0x800) + (codes >= 0x10000)
+        byte_at = np.concatenate(([0], np.cumsum(widths)))
+    cuts = np.empty(2 * len(starts), np.int64)  # start, end, start, end ...: the tokens are the even pieces
+    cuts[0::2], cuts[1::2] = starts, ends
+    byte_cuts = (cuts if byte_at is None else byte_at[cuts]).astype(np.int32)
+    if len(cuts) == 0:
+        return pa.array([], pa.string())
+    pieces = pa.StringArray.from_buffers(len(cuts) - 1, pa.py_buffer(byte_cuts), pa.py_buffer(data))
+    return pieces.take(pa.array(np.arange(0, len(cuts), 2)))
+
+def tag_document(text: str, mentions: list[tuple[int, int, str]], entity_types) -> tuple[list[dict], list[str]]:
+    """One document: its sentences as dicts (tokens, starts, ends, tags as names) and each mention's
+    tagging. `mentions`: (start, end, type) in file order."""
+    tagged = tag_documents([text], [0] * len(mentions), [m[0] for m in mentions], [m[1] for m in mentions],
+                           [list(entity_types).index(m[2]) for m in mentions])
+    names = iob2_names(entity_types)
+    tokens = tagged.tokens.to_pylist()
+    offsets = tagged.row_offsets.tolist()
+    sentences = [{"tokens": tokens[a:b], "starts": tagged.starts[a:b].tolist(), "ends": tagged.ends[a:b].tolist(),
+                  "tags": [names[t] for t in tagged.tags[a:b].tolist()]} for a, b in zip(offsets, offsets[1:])]
+    return sentences, tagged.mention_tagging
