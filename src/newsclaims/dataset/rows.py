@@ -20,7 +20,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pajson
 
-from ..schema.features import iob2_names
 from .tokens import tag_documents
 
 
@@ -93,10 +92,11 @@ def _items(lists: pa.ListArray, owners: pa.Array) -> tuple[pa.Array, pa.Array]:
 
 
 def batch_columns(texts: list[str], annotations: list[dict], sources: dict[str, dict],
-                  annotation_schema: pa.Schema, without: tuple[str, ...] = ()) -> dict[str, dict[str, pa.Array]]:
+                  annotation_schema: pa.Schema, entity_types: list[str], without: tuple[str, ...] = ()) -> dict[str, dict[str, pa.Array]]:
     """config -> column -> array (labels still names) for a batch of valid documents, rows in the
     order of the documents, then of the entities, mentions and claims in each file. The columns are
-    a superset of each config's: the encoder picks the config's, in its order."""
+    a superset of each config's: the encoder picks the config's, in its order. `entity_types`: the
+    schema's, in order (the `ner` tags are made as their ClassLabel ids, `iob2_names(entity_types)`)."""
     annotation = read_annotations(annotations, annotation_schema)
     doc_ids = annotation["doc_id"]
     documents = {**annotation, "text": pa.array(texts, pa.string()),
@@ -134,23 +134,23 @@ def batch_columns(texts: list[str], annotations: list[dict], sources: dict[str, 
               "context": pa.array(contexts, pa.string()), "context_start": pa.array(context_starts, pa.int32())}
     configs = {"documents": documents, "entities": entities, "mentions": mentions, "claims": claims}
     if "ner" not in without:
-        configs["ner"] = ner_columns(texts, doc_ids, pc.list_parent_indices(annotation["entities"]).take(mention_entity), mentions)
+        configs["ner"] = ner_columns(texts, doc_ids, pc.list_parent_indices(annotation["entities"]).take(mention_entity), mentions, entity_types)
     return configs
 
 
-def ner_columns(texts: list[str], doc_ids: pa.Array, mention_documents: pa.Array, mentions: dict[str, pa.Array]) -> dict[str, pa.Array]:
-    """The `ner` config's columns (tags as names), by dataset/tokens.py's rule, plus `mention_tagging`:
-    tagged, nested or overlapping for each mention (counted for the card, not a column)."""
-    types = pc.unique(mentions["entity_type"])  # this batch's types: the encoder maps tag names to the schema's ids
+def ner_columns(texts: list[str], doc_ids: pa.Array, mention_documents: pa.Array, mentions: dict[str, pa.Array],
+                entity_types: list[str]) -> dict[str, pa.Array]:
+    """The `ner` config's columns (tags as ClassLabel ids), by dataset/tokens.py's rule, plus
+    `mention_tagging`: tagged, nested or overlapping for each mention (counted for the card, not a column)."""
     tagged = tag_documents(texts, mention_documents.to_numpy(), mentions["start"].to_numpy(), mentions["end"].to_numpy(),
-                           pc.index_in(mentions["entity_type"], value_set=types).to_numpy())
+                           pc.index_in(mentions["entity_type"], value_set=pa.array(entity_types, pa.string())).to_numpy())
     offsets = pa.array(tagged.row_offsets, pa.int32())
     rows = pa.array(tagged.row_documents)
     number = np.arange(len(rows)) - np.searchsorted(tagged.row_documents, tagged.row_documents) + 1
     row_doc_ids = doc_ids.take(rows)
     return {"id": pc.binary_join_element_wise(row_doc_ids, pa.array(number).cast(pa.string()), ":s"), "doc_id": row_doc_ids,
             "tokens": pa.ListArray.from_arrays(offsets, tagged.tokens),
-            "ner_tags": pa.ListArray.from_arrays(offsets, pa.array(iob2_names(types.to_pylist()), pa.string()).take(pa.array(tagged.tags))),
+            "ner_tags": pa.ListArray.from_arrays(offsets, pa.array(tagged.tags, pa.int64())),
             "token_starts": pa.ListArray.from_arrays(offsets, pa.array(tagged.starts, pa.int32())),
             "token_ends": pa.ListArray.from_arrays(offsets, pa.array(tagged.ends, pa.int32())),
             "mention_tagging": pa.array(tagged.mention_tagging, pa.string())}

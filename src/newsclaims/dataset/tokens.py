@@ -165,26 +165,22 @@ def tag_documents(texts: list[str], mention_documents, mention_starts, mention_e
     row_documents = np.searchsorted(document_starts, starts[row_offsets[:-1]], side="right") - 1
     token_offsets = np.repeat(document_starts[row_documents], np.diff(row_offsets))
 
-    return Tagged(_token_strings(joined, codes, starts, ends), (starts - token_offsets).astype(np.int32),
+    return Tagged(_token_strings(joined, codes, blank, starts, ends), (starts - token_offsets).astype(np.int32),
                   (ends - token_offsets).astype(np.int32), tags, row_offsets, row_documents, tagging.tolist())
 
 
-def _token_strings(joined: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.StringArray:
-    """text[start:end] of every token, cut by Arrow from the UTF-8 bytes of the text: the pieces between
-    consecutive token boundaries are one string array over those bytes, and the tokens are taken from it."""
-    data = joined.encode("utf-8")
+def _token_strings(joined: str, codes: np.ndarray, blank: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.StringArray:
+    """text[start:end] of every token, made by Arrow from the UTF-8 bytes of the text: the tokens cover
+    exactly the characters that are not whitespace, so their bytes in order are the array's data."""
+    data = np.frombuffer(joined.encode("utf-8"), np.uint8)
     if len(data) == len(codes):
-        byte_at = None
+        lengths, kept = ends - starts, data[~blank]
     else:
-        widths = 1 + (codes >= 0x80).astype(np.int64) + (codes >= 0x800) + (codes >= 0x10000)
+        widths = (1 + (codes >= 0x80).astype(np.int8) + (codes >= 0x800) + (codes >= 0x10000)).astype(np.int64)
         byte_at = np.concatenate(([0], np.cumsum(widths)))
-    cuts = np.empty(2 * len(starts), np.int64)  # start, end, start, end ...: the tokens are the even pieces
-    cuts[0::2], cuts[1::2] = starts, ends
-    byte_cuts = (cuts if byte_at is None else byte_at[cuts]).astype(np.int32)
-    if len(cuts) == 0:
-        return pa.array([], pa.string())
-    pieces = pa.StringArray.from_buffers(len(cuts) - 1, pa.py_buffer(byte_cuts), pa.py_buffer(data))
-    return pieces.take(pa.array(np.arange(0, len(cuts), 2)))
+        lengths, kept = byte_at[ends] - byte_at[starts], data[np.repeat(~blank, widths)]
+    offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int32)
+    return pa.StringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(kept))
 
 def tag_document(text: str, mentions: list[tuple[int, int, str]], entity_types) -> tuple[list[dict], list[str]]:
     """One document: its sentences as dicts (tokens, starts, ends, tags as names) and each mention's

@@ -219,10 +219,14 @@ class RowEncoder:
     def encode_columns(self, columns: dict[str, pa.Array], schema: pa.Schema | None = None) -> pa.RecordBatch:
         """Arrays with label names, by column name (extra names are ignored) -> the encoded batch.
         Each array is cast to its input type first, so a derived column of another width (an int64
-        count for an int32 column) is converted, and one of a wrong kind is refused by Arrow."""
+        count for an int32 column) is converted, and one of a wrong kind is refused by Arrow. A label
+        column given already encoded (the ids' type, as the `ner` tags are made) is taken as it is."""
         arrays = []
-        for (name, feature), field in zip(self.features.items(), self.input_schema):
+        for (name, feature), field, encoded in zip(self.features.items(), self.input_schema, self.schema):
             array = columns[name]
+            if array.type == encoded.type != field.type:
+                arrays.append(array)
+                continue
             if array.type != field.type:
                 array = array.cast(field.type)
             arrays.append(_encode_array(array, feature) if self.has_labels else array)
