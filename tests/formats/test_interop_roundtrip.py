@@ -111,3 +111,45 @@ def test_spacy_docbin_and_claimreview(seed_project, tmp_path):
     reviews = json.loads((tmp_path / "cr" / "claimreview.jsonld").read_text())
     with_verdict = sum(1 for a in annotations.values() for c in a["claims"] if c["verdict"] is not None)
     assert len(reviews) == with_verdict and all(r["@type"] == "ClaimReview" for r in reviews)
+
+
+def test_label_studio_conll2003_agrees_with_our_ner_config_where_the_tokenisations_agree(seed_project, tmp_path):
+    """Label Studio's Converter (NLTK's Treebank tokenizer) and our `ner` config (dataset/tokens.py) cut
+    the text differently ("Israel’s" is one token there, three here); where a token of theirs has the very
+    offsets of one of ours, both give it the same IOB2 tag."""
+    converter = pytest.importorskip("label_studio_sdk.converter")
+    import pyarrow.parquet as pq
+
+    from newsclaims.cli import main
+    from newsclaims.schema.features import config_features
+
+    layout = Layout(seed_project)
+    export_documents(layout, "labelstudio", tmp_path / "ls", as_annotations=True)
+    c = converter.Converter(config=(tmp_path / "ls" / "labeling-config.xml").read_text(), project_dir=None, download_resources=False)
+    c.convert_to_conll2003(str(tmp_path / "ls" / "tasks.json"), str(tmp_path / "conll"), is_dir=False)
+    tasks = json.loads((tmp_path / "ls" / "tasks.json").read_text())
+    theirs: dict[tuple[str, int, int], str] = {}  # (doc_id, start, end) -> tag, one task a sentence of theirs
+    sentences = [s for s in (tmp_path / "conll" / "result.conll").read_text().split("\n\n") if s.strip()]
+    assert len(sentences) == len(tasks)
+    for task, sentence in zip(tasks, sentences):
+        text, position = task["data"]["text"], 0
+        for line in sentence.splitlines():
+            token, *_, tag = line.split()
+            if token == "-DOCSTART-":
+                continue
+            found = text.find(token, position)
+            if found < 0:  # the Treebank tokenizer rewrites quotes ("" -> `` '')
+                continue
+            theirs[(task["data"]["doc_id"], found, found + len(token))] = tag
+            position = found + len(token)
+    assert main(["build", "--root", str(seed_project)]) == 0
+    names = config_features(seed_project / "schema")["ner"]["ner_tags"].feature.names
+    ours = {}
+    for path in sorted((seed_project / "data" / "ner").glob("*.parquet")):
+        for row in pq.read_table(path).to_pylist():
+            for start, end, tag in zip(row["token_starts"], row["token_ends"], row["ner_tags"]):
+                ours[(row["doc_id"], start, end)] = names[tag]
+    shared = set(ours) & set(theirs)
+    assert len(shared) >= 0.9 * len(theirs), "most of their tokens are ours too"
+    assert {key: theirs[key] for key in shared} == {key: ours[key] for key in shared}
+    assert sum(1 for key in shared if ours[key] != "O") >= 50, "the seed's mentions are compared, not only O"
