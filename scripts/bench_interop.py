@@ -107,9 +107,7 @@ def main() -> int:
         shutil.rmtree(brat, ignore_errors=True)
         shutil.rmtree(imported, ignore_errors=True)
         export_seconds = newsclaims("export", "brat", "--root", str(project), "--out", str(brat), *workers)
-        imported.mkdir()
-        shutil.copytree(project / "schema", imported / "schema")
-        import_seconds = newsclaims("import", "brat", str(brat), "--root", str(imported), "--out", str(imported / "corpus"), "--language", "en")
+        import_seconds = newsclaims("import", "brat", str(brat), "--root", str(project), "--out", str(imported / "corpus"), "--language", "en")
         written = len(list((imported / "corpus" / "annotations").glob("*.json")))
         results["brat"] = {"documents": args.docs, "export_seconds": round(export_seconds, 2), "import_seconds": round(import_seconds, 2),
                            "imported_documents": written, "import_docs_per_second": round(written / import_seconds, 1)}

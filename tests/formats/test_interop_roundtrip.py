@@ -153,3 +153,28 @@ def test_label_studio_conll2003_agrees_with_our_ner_config_where_the_tokenisatio
     assert len(shared) >= 0.9 * len(theirs), "most of their tokens are ours too"
     assert {key: theirs[key] for key in shared} == {key: ours[key] for key in shared}
     assert sum(1 for key in shared if ours[key] != "O") >= 50, "the seed's mentions are compared, not only O"
+
+
+def test_conll_export_writes_the_ner_tokens_and_tags_and_imports_back(seed_project, tmp_path):
+    from newsclaims.dataset.tokens import tag_document
+
+    layout = Layout(seed_project)
+    report = export_documents(layout, "conll", tmp_path / "conll")
+    assert not report.refused
+    assert [p.code for p in report.problems] == ["export-not-carried"], "the claims, said once"
+    written = (tmp_path / "conll" / "corpus.conll").read_text(encoding="utf-8")
+    (annotation,) = corpus_annotations(seed_project).values()
+    text = (seed_project / "corpus" / "documents" / f"{annotation['doc_id']}.txt").read_text(encoding="utf-8")
+    mentions = [(m["start"], m["end"], e["type"]) for e in annotation["entities"] for m in e["mentions"]]
+    sentences, _ = tag_document(text, mentions, sorted({t for *_, t in mentions}))
+    expected = "-DOCSTART- -X- O\n\n" + "".join("".join(f"{t} -X- _ {g}\n" for t, g in zip(s["tokens"], s["tags"])) + "\n" for s in sentences)
+    assert written == expected
+    back = import_documents(layout, "conll", tmp_path / "conll" / "corpus.conll", tmp_path / "back" / "corpus", language="en")
+    assert not back.refused
+    (imported,) = corpus_annotations(tmp_path / "back").values()
+    tokens_of = {(s, e): t for sentence in sentences for s, e, t in zip(sentence["starts"], sentence["ends"], sentence["tokens"])}
+
+    def spaced(start, end):  # the CoNLL text rule: the tokens joined by one space
+        return " ".join(t for (s, e), t in sorted(tokens_of.items()) if s >= start and e <= end)
+
+    assert sorted((e["type"], m["text"]) for e in imported["entities"] for m in e["mentions"]) == sorted((t, spaced(s, e)) for s, e, t in mentions)

@@ -54,22 +54,37 @@ def _kind_of(character: str) -> int:
             | (NEWLINE if character == "\n" else 0))
 
 
-_ASCII = np.array([_kind_of(chr(code)) for code in range(128)], np.uint8)
+# by byte: the ASCII characters' kinds, 0 for the bytes of longer sequences (their code points are decoded)
+_ASCII = np.array([_kind_of(chr(code)) for code in range(128)] + [0] * 128, np.uint8)
 _KINDS: dict[int, int] = {}  # non-ASCII code point -> kind, filled as met
 
 
-def _kinds(codes: np.ndarray) -> np.ndarray:
-    kinds = np.take(_ASCII, codes, mode="clip")
-    wide = np.flatnonzero(codes > 127)
+def _characters(data: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """(the kind of every code point, the byte offset of every code point or None when all are ASCII)
+    of UTF-8 bytes: the code points beyond ASCII (rare in most texts) are decoded from their bytes."""
+    byte_at = None
+    if (data >= 0x80).any():
+        byte_at = np.flatnonzero((data & 0xC0) != 0x80)  # lead bytes: where each code point starts
+        first = data[byte_at]
+    else:
+        first = data
+    kinds = np.take(_ASCII, first)
+    wide = np.flatnonzero(first >= 0x80)
     if len(wide):
-        wide_codes = codes[wide]
-        unique = np.unique(wide_codes)
+        at = byte_at[wide]
+        lead = data[at].astype(np.int64)
+        # the six bits of the n-th continuation byte (any byte past a shorter sequence: not used then)
+        following = [data[np.minimum(at + n, len(data) - 1)].astype(np.int64) & 0x3F for n in (0, 1, 2, 3)]
+        codes = np.where(lead >= 0xF0, ((lead & 0x07) << 18) | (following[1] << 12) | (following[2] << 6) | following[3],
+                         np.where(lead >= 0xE0, ((lead & 0x0F) << 12) | (following[1] << 6) | following[2],
+                                  ((lead & 0x1F) << 6) | following[1]))
+        unique = np.unique(codes)
         for code in unique.tolist():
             if code not in _KINDS:
                 _KINDS[code] = _kind_of(chr(code))
         table = np.array([_KINDS[code] for code in unique.tolist()], np.uint8)
-        kinds[wide] = table[np.searchsorted(unique, wide_codes)]
-    return kinds
+        kinds[wide] = table[np.searchsorted(unique, codes)]
+    return kinds, byte_at
 
 
 @dataclass
@@ -91,14 +106,14 @@ def tag_documents(texts: list[str], mention_documents, mention_starts, mention_e
     type in the schema's entity types), each document's in file order."""
     joined = "\n".join(texts)
     document_starts = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]], dtype=np.int64)
-    codes = np.frombuffer(joined.encode("utf-32-le"), np.uint32)
-    size = len(codes)
+    data = np.frombuffer(joined.encode("utf-8"), np.uint8)
+    kinds, byte_at = _characters(data)
+    size = len(kinds)
     m_doc = np.asarray(mention_documents, np.int64)
     m_start = document_starts[m_doc] + np.asarray(mention_starts, np.int64)
     m_end = document_starts[m_doc] + np.asarray(mention_ends, np.int64)
 
     # rule 1: a token starts where a non-space run of another class begins, and at every OTHER character
-    kinds = _kinds(codes)
     classes = kinds & CLASS
     change = classes[1:] != classes[:-1]
     other, blank = classes == OTHER, classes == SPACE
@@ -147,38 +162,39 @@ def tag_documents(texts: list[str], mention_documents, mention_starts, mention_e
 
     # rule 3: a break at every line break, and at a whitespace after . ! ? and any closers; none inside a mention
     points = np.flatnonzero(blank[1:] & ((kinds[:-1] & (PUNCTUATION | CLOSER)) != 0)) + 1
-    closed = points[(kinds[points - 1] & CLOSER) != 0]
+    closed = np.flatnonzero((kinds[points - 1] & CLOSER) != 0)
     if len(closed):  # walk back over the closers (rare) to the . ! or ?
         keep = np.ones(len(points), bool)
-        for at in np.searchsorted(points, closed).tolist():
+        for at in closed.tolist():
             back = int(points[at]) - 1
             while back >= 0 and kinds[back] & CLOSER:
                 back -= 1
             keep[at] = back >= 0 and bool(kinds[back] & PUNCTUATION)
         points = points[keep]
-    points = np.union1d(points, np.flatnonzero(kinds & NEWLINE))
+    is_point = (kinds & NEWLINE) != 0
+    is_point[points] = True
+    points = np.flatnonzero(is_point)
     holder = np.searchsorted(sorted_start, points) - 1  # the last mention starting before the point
     points = points[(holder < 0) | (reach[np.maximum(holder, 0)] <= points)] if len(reach) else points
-    sentence = np.searchsorted(points, starts, side="right")
-    changes = np.flatnonzero(sentence[1:] != sentence[:-1]) + 1
-    row_offsets = np.concatenate(([0], changes, [len(starts)]) if len(starts) else ([0],)).astype(np.int32)
+    # a sentence starts at the first token at or after each point
+    row_offsets = np.unique(np.concatenate(([0], np.searchsorted(starts, points), [len(starts)]))).astype(np.int32)
+    if len(starts) == 0:
+        row_offsets = row_offsets[:1]
     row_documents = np.searchsorted(document_starts, starts[row_offsets[:-1]], side="right") - 1
     token_offsets = np.repeat(document_starts[row_documents], np.diff(row_offsets))
 
-    return Tagged(_token_strings(joined, codes, blank, starts, ends), (starts - token_offsets).astype(np.int32),
+    return Tagged(_token_strings(data, byte_at, blank, starts, ends), (starts - token_offsets).astype(np.int32),
                   (ends - token_offsets).astype(np.int32), tags, row_offsets, row_documents, tagging.tolist())
 
 
-def _token_strings(joined: str, codes: np.ndarray, blank: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.StringArray:
+def _token_strings(data: np.ndarray, byte_at: np.ndarray | None, blank: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.StringArray:
     """text[start:end] of every token, made by Arrow from the UTF-8 bytes of the text: the tokens cover
     exactly the characters that are not whitespace, so their bytes in order are the array's data."""
-    data = np.frombuffer(joined.encode("utf-8"), np.uint8)
-    if len(data) == len(codes):
+    if byte_at is None:
         lengths, kept = ends - starts, data[~blank]
     else:
-        widths = (1 + (codes >= 0x80).astype(np.int8) + (codes >= 0x800) + (codes >= 0x10000)).astype(np.int64)
-        byte_at = np.concatenate(([0], np.cumsum(widths)))
-        lengths, kept = byte_at[ends] - byte_at[starts], data[np.repeat(~blank, widths)]
+        byte_at = np.append(byte_at, len(data))
+        lengths, kept = byte_at[ends] - byte_at[starts], data[np.repeat(~blank, np.diff(byte_at))]
     offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int32)
     return pa.StringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(kept))
 
