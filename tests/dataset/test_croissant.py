@@ -128,7 +128,7 @@ def test_a_split_can_be_selected_with_a_filter(mlc, built):
         assert {record["claims/split"] for record in records} == {split.encode()}
 
 
-@pytest.mark.parametrize("config", ["entities", "mentions", "sources"])
+@pytest.mark.parametrize("config", ["entities", "mentions", "sources", "ner"])
 def test_the_flat_configs_read_with_their_row_counts(mlc, built, config):
     # every record set, `documents` included, is read and compared with the Parquet rows in
     # tests/dataset/test_croissant_records.py

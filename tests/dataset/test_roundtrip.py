@@ -24,7 +24,7 @@ from newsclaims.dataset.roundtrip import iter_config, read_corpus_from_data, rea
 
 from helpers.project import MINI, REPO, copy_project
 
-CONFIGS = ("documents", "entities", "mentions", "claims", "sources")
+CONFIGS = ("documents", "entities", "mentions", "claims", "sources", "ner")
 
 
 def quiet(argv: list[str]) -> int:

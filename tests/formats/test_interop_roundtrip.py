@@ -111,3 +111,70 @@ def test_spacy_docbin_and_claimreview(seed_project, tmp_path):
     reviews = json.loads((tmp_path / "cr" / "claimreview.jsonld").read_text())
     with_verdict = sum(1 for a in annotations.values() for c in a["claims"] if c["verdict"] is not None)
     assert len(reviews) == with_verdict and all(r["@type"] == "ClaimReview" for r in reviews)
+
+
+def test_label_studio_conll2003_agrees_with_our_ner_config_where_the_tokenisations_agree(seed_project, tmp_path):
+    """Label Studio's Converter (NLTK's Treebank tokenizer) and our `ner` config (dataset/tokens.py) cut
+    the text differently ("Israel’s" is one token there, three here); where a token of theirs has the very
+    offsets of one of ours, both give it the same IOB2 tag."""
+    converter = pytest.importorskip("label_studio_sdk.converter")
+    import pyarrow.parquet as pq
+
+    from newsclaims.cli import main
+    from newsclaims.schema.features import config_features
+
+    layout = Layout(seed_project)
+    export_documents(layout, "labelstudio", tmp_path / "ls", as_annotations=True)
+    c = converter.Converter(config=(tmp_path / "ls" / "labeling-config.xml").read_text(), project_dir=None, download_resources=False)
+    c.convert_to_conll2003(str(tmp_path / "ls" / "tasks.json"), str(tmp_path / "conll"), is_dir=False)
+    tasks = json.loads((tmp_path / "ls" / "tasks.json").read_text())
+    theirs: dict[tuple[str, int, int], str] = {}  # (doc_id, start, end) -> tag, one task a sentence of theirs
+    sentences = [s for s in (tmp_path / "conll" / "result.conll").read_text().split("\n\n") if s.strip()]
+    assert len(sentences) == len(tasks)
+    for task, sentence in zip(tasks, sentences):
+        text, position = task["data"]["text"], 0
+        for line in sentence.splitlines():
+            token, *_, tag = line.split()
+            if token == "-DOCSTART-":
+                continue
+            found = text.find(token, position)
+            if found < 0:  # the Treebank tokenizer rewrites quotes ("" -> `` '')
+                continue
+            theirs[(task["data"]["doc_id"], found, found + len(token))] = tag
+            position = found + len(token)
+    assert main(["build", "--root", str(seed_project)]) == 0
+    names = config_features(seed_project / "schema")["ner"]["ner_tags"].feature.names
+    ours = {}
+    for path in sorted((seed_project / "data" / "ner").glob("*.parquet")):
+        for row in pq.read_table(path).to_pylist():
+            for start, end, tag in zip(row["token_starts"], row["token_ends"], row["ner_tags"]):
+                ours[(row["doc_id"], start, end)] = names[tag]
+    shared = set(ours) & set(theirs)
+    assert len(shared) >= 0.9 * len(theirs), "most of their tokens are ours too"
+    assert {key: theirs[key] for key in shared} == {key: ours[key] for key in shared}
+    assert sum(1 for key in shared if ours[key] != "O") >= 50, "the seed's mentions are compared, not only O"
+
+
+def test_conll_export_writes_the_ner_tokens_and_tags_and_imports_back(seed_project, tmp_path):
+    from newsclaims.dataset.tokens import tag_document
+
+    layout = Layout(seed_project)
+    report = export_documents(layout, "conll", tmp_path / "conll")
+    assert not report.refused
+    assert [p.code for p in report.problems] == ["export-not-carried"], "the claims, said once"
+    written = (tmp_path / "conll" / "corpus.conll").read_text(encoding="utf-8")
+    (annotation,) = corpus_annotations(seed_project).values()
+    text = (seed_project / "corpus" / "documents" / f"{annotation['doc_id']}.txt").read_text(encoding="utf-8")
+    mentions = [(m["start"], m["end"], e["type"]) for e in annotation["entities"] for m in e["mentions"]]
+    sentences, _ = tag_document(text, mentions, sorted({t for *_, t in mentions}))
+    expected = "-DOCSTART- -X- O\n\n" + "".join("".join(f"{t} -X- _ {g}\n" for t, g in zip(s["tokens"], s["tags"])) + "\n" for s in sentences)
+    assert written == expected
+    back = import_documents(layout, "conll", tmp_path / "conll" / "corpus.conll", tmp_path / "back" / "corpus", language="en")
+    assert not back.refused
+    (imported,) = corpus_annotations(tmp_path / "back").values()
+    tokens_of = {(s, e): t for sentence in sentences for s, e, t in zip(sentence["starts"], sentence["ends"], sentence["tokens"])}
+
+    def spaced(start, end):  # the CoNLL text rule: the tokens joined by one space
+        return " ".join(t for (s, e), t in sorted(tokens_of.items()) if s >= start and e <= end)
+
+    assert sorted((e["type"], m["text"]) for e in imported["entities"] for m in e["mentions"]) == sorted((t, spaced(s, e)) for s, e, t in mentions)

@@ -29,7 +29,11 @@ def span_errors(config: str, ds, texts: dict[str, str]) -> list[str]:
             errors.append(f"{where}: {span['text']!r} != {texts[doc_id][span['start']:span['end']]!r}")
 
     for row in ds:
-        if config == "documents":
+        if config == "ner":
+            for token, start, end in zip(row["tokens"], row["token_starts"], row["token_ends"]):
+                if texts[row["doc_id"]][start:end] != token:
+                    errors.append(f"{row['id']}: token {token!r} != {texts[row['doc_id']][start:end]!r}")
+        elif config == "documents":
             for entity in row["entities"]:
                 for mention in entity["mentions"]:
                     check(row["doc_id"], mention, f"{row['doc_id']}:{mention['id']}")

@@ -18,6 +18,7 @@ from helpers.project import REPO, SEED, add_copy_of_seed, copy_project, tree_dig
 from newsclaims.workflows import build as build_module
 from newsclaims.workflows.output_folder import OLD_PREFIX, TEMP_PREFIX
 from newsclaims.dataset.stage import StageContext
+from newsclaims.dataset.tokens import tag_document
 from newsclaims.engine.local import _CAN_PREFETCH, in_page_cache, prefetch
 from newsclaims.cli import main
 from newsclaims.project import Layout
@@ -65,11 +66,14 @@ def test_every_config_and_split_loads_offline_with_schema_features_counts_and_sp
     splits = json.loads((project / "corpus" / "splits.json").read_text())["documents"]
     docs_per_split = {s: sum(1 for v in splits.values() if v == s) for s in ("train", "validation", "test")}
     readings = sorted((project / "corpus" / "annotators" / SEED).glob("*.json"))
-    assert set(loaded) == {"documents", "entities", "mentions", "claims", "sources"} | ({"raw_annotations"} if readings else set())
+    assert set(loaded) == {"documents", "entities", "mentions", "claims", "sources", "ner"} | ({"raw_annotations"} if readings else set())
     assert set(loaded["documents"]) == {s for s, n in docs_per_split.items() if n}, "every non-empty split, no empty one"
     seed = json.loads((project / "corpus" / "annotations" / f"{SEED}.json").read_text())
     per_doc = {"documents": 1, "entities": len(seed["entities"]), "claims": len(seed["claims"]),
-               "mentions": sum(len(e["mentions"]) for e in seed["entities"])}
+               "mentions": sum(len(e["mentions"]) for e in seed["entities"]),
+               "ner": len(tag_document((project / "corpus" / "documents" / f"{SEED}.txt").read_text(encoding="utf-8"),
+                                       [(m["start"], m["end"], e["type"]) for e in seed["entities"] for m in e["mentions"]],
+                                       config_features(project / "schema")["entities"]["type"].names)[0])}
     for config, by_split in loaded.items():
         for split, seen in by_split.items():
             assert seen["features"] == expected_features[config], f"{config}/{split}: features differ from schema/"

@@ -20,6 +20,7 @@ from ..schema.configs import BY_NAME, CONFIG_NAMES, SHARD_PATH, SPLITS
 from .croissant import license_url
 from ..schema.features import config_columns
 from ..schema.files import schema_version, vocabularies
+from .tokens import NESTED, OVERLAPPING, RULE, TAGGED
 
 TASK_CATEGORIES = ["token-classification", "text-classification"]
 
@@ -75,14 +76,17 @@ def statistics(counts: dict[str, dict[str, int]], label_counts: Counter) -> list
     """Rows per config and label frequencies per split; label_counts is keyed (config, split, column, value)."""
     splits = [split for split in SPLITS if split in counts["documents"]]
     lines = ["| | " + " | ".join(splits) + " |", "|---|" + "---|" * len(splits)]
-    for config in ("documents", "entities", "mentions", "claims"):
-        lines.append(f"| {config} | " + " | ".join(str(counts[config].get(s, 0)) for s in splits) + " |")
+    for config in ("documents", "entities", "mentions", "claims", "ner"):
+        lines.append(f"| {config}{' (sentences)' if config == 'ner' else ''} | " + " | ".join(str(counts[config].get(s, 0)) for s in splits) + " |")
     for config, column in (("claims", "claim_type"), ("entities", "type"), ("claims", "attribution_mode")):
         values = sorted({value for (c, _, col, value) in label_counts if (c, col) == (config, column)})
         for value in values:
             lines.append(f"| {config}.{column} = {value} | " + " | ".join(str(label_counts[(config, s, column, value)]) for s in splits) + " |")
     for column, label in (("check_worthy", "check-worthy claims"), ("hedged", "hedged claims")):
         lines.append(f"| {label} | " + " | ".join(str(label_counts[("claims", s, column, True)]) for s in splits) + " |")
+    for value, label in ((TAGGED, "mentions tagged in `ner`"), (NESTED, "nested mentions (not tagged)"),
+                         (OVERLAPPING, "overlapping mentions (not tagged)")):
+        lines.append(f"| {label} | " + " | ".join(str(label_counts[("ner", s, "mention_tagging", value)]) for s in splits) + " |")
     return lines
 
 
@@ -234,6 +238,20 @@ def licence_section(facts: Facts, settings: dict, documents: int) -> list[str]:
     return lines + [""]
 
 
+def ner_section(counts: dict[str, dict[str, int]], label_counts: Counter) -> list[str]:
+    """How the `ner` config is made: the tokenisation rule and what became of nested and overlapping mentions."""
+    untagged = {value: sum(n for (c, _, col, v), n in label_counts.items() if (c, col, v) == ("ner", "mention_tagging", value))
+                for value in (TAGGED, NESTED, OVERLAPPING)}
+    return ["## The `ner` config", "",
+            "One row per sentence, as CoNLL-2003 on the Hub: `tokens`, `ner_tags` (IOB2, a `ClassLabel` whose names are "
+            "`O` and `B-`/`I-` of every entity type of `schema/`) and each token's offsets into its document, so that "
+            "`text[token_starts[i]:token_ends[i]] == tokens[i]` and every tag maps back onto a mention exactly. "
+            "The tokens and sentences follow one deterministic rule (no model):", "", RULE, "",
+            f"In this version: {untagged[TAGGED]} mentions tagged, {untagged[NESTED]} nested mentions and "
+            f"{untagged[OVERLAPPING]} overlapping mentions not tagged (all of them are in `mentions`). "
+            "With `seqeval`: `get_entities([names[t] for t in row[\"ner_tags\"]])` gives the tagged mentions as token ranges.", ""]
+
+
 def render_card(layout, settings: dict, features: dict, counts: dict[str, dict[str, int]], num_bytes: dict[str, dict[str, int]],
                 label_counts: Counter, facts: Facts | None = None, changelog: str | None = None, sections=()) -> str:
     """sections: lines of further sections (Markdown), placed before Versions (the agreement of the readings)."""
@@ -270,6 +288,8 @@ def render_card(layout, settings: dict, features: dict, counts: dict[str, dict[s
     lines += annotation_section(facts, vocabulary.get("annotation_status", {}), documents, readings_measured=bool(sections))
     lines += limitations_section(facts, counts, settings)
     lines += licence_section(facts, settings, documents)
+    if counts.get("ner"):
+        lines += ner_section(counts, label_counts)
     lines += ["## Fields", ""]
     for config in CONFIG_NAMES:
         lines += [f"### `{config}`", "", "| field | type | definition |", "|---|---|---|"]

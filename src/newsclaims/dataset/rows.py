@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import io
 import re
+import numpy as np
 import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pajson
+
+from .tokens import tag_documents
 
 
 # A sentence ends at . ! or ? (optionally followed by a closing quote or bracket) before whitespace,
@@ -89,10 +92,11 @@ def _items(lists: pa.ListArray, owners: pa.Array) -> tuple[pa.Array, pa.Array]:
 
 
 def batch_columns(texts: list[str], annotations: list[dict], sources: dict[str, dict],
-                  annotation_schema: pa.Schema) -> dict[str, dict[str, pa.Array]]:
+                  annotation_schema: pa.Schema, entity_types: list[str], without: tuple[str, ...] = ()) -> dict[str, dict[str, pa.Array]]:
     """config -> column -> array (labels still names) for a batch of valid documents, rows in the
     order of the documents, then of the entities, mentions and claims in each file. The columns are
-    a superset of each config's: the encoder picks the config's, in its order."""
+    a superset of each config's: the encoder picks the config's, in its order. `entity_types`: the
+    schema's, in order (the `ner` tags are made as their ClassLabel ids, `iob2_names(entity_types)`)."""
     annotation = read_annotations(annotations, annotation_schema)
     doc_ids = annotation["doc_id"]
     documents = {**annotation, "text": pa.array(texts, pa.string()),
@@ -128,7 +132,28 @@ def batch_columns(texts: list[str], annotations: list[dict], sources: dict[str, 
               "source_kind": pa.array([sources[s]["kind"] for s in source_ids], pa.string()).take(source_at),
               **_fields(claim["attribution"], prefix="attribution_"), "about": about,
               "context": pa.array(contexts, pa.string()), "context_start": pa.array(context_starts, pa.int32())}
-    return {"documents": documents, "entities": entities, "mentions": mentions, "claims": claims}
+    configs = {"documents": documents, "entities": entities, "mentions": mentions, "claims": claims}
+    if "ner" not in without:
+        configs["ner"] = ner_columns(texts, doc_ids, pc.list_parent_indices(annotation["entities"]).take(mention_entity), mentions, entity_types)
+    return configs
+
+
+def ner_columns(texts: list[str], doc_ids: pa.Array, mention_documents: pa.Array, mentions: dict[str, pa.Array],
+                entity_types: list[str]) -> dict[str, pa.Array]:
+    """The `ner` config's columns (tags as ClassLabel ids), by dataset/tokens.py's rule, plus
+    `mention_tagging`: tagged, nested or overlapping for each mention (counted for the card, not a column)."""
+    tagged = tag_documents(texts, mention_documents.to_numpy(), mentions["start"].to_numpy(), mentions["end"].to_numpy(),
+                           pc.index_in(mentions["entity_type"], value_set=pa.array(entity_types, pa.string())).to_numpy())
+    offsets = pa.array(tagged.row_offsets, pa.int32())
+    rows = pa.array(tagged.row_documents)
+    number = np.arange(len(rows)) - np.searchsorted(tagged.row_documents, tagged.row_documents) + 1
+    row_doc_ids = doc_ids.take(rows)
+    return {"id": pc.binary_join_element_wise(row_doc_ids, pa.array(number).cast(pa.string()), ":s"), "doc_id": row_doc_ids,
+            "tokens": pa.ListArray.from_arrays(offsets, tagged.tokens),
+            "ner_tags": pa.ListArray.from_arrays(offsets, pa.array(tagged.tags, pa.int64())),
+            "token_starts": pa.ListArray.from_arrays(offsets, pa.array(tagged.starts, pa.int32())),
+            "token_ends": pa.ListArray.from_arrays(offsets, pa.array(tagged.ends, pa.int32())),
+            "mention_tagging": pa.array(tagged.mention_tagging, pa.string())}
 
 
 def reading_columns(annotators: list[str], annotations: list[dict], annotation_schema: pa.Schema) -> dict[str, pa.Array]:

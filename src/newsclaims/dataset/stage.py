@@ -40,6 +40,7 @@ class StageContext:
     keep_documents: bool = False  # return each valid document (text and annotation) too
     # (salt, ratios): compare each document's split with its group's hash (stale_split)
     split_hashes: tuple[str, dict[str, float]] | None = None
+    without: tuple[str, ...] = ()  # per-document configs not to make (a benchmark's baseline)
 
     def batch_paths(self, batch: list) -> list[str]:
         """The files a batch of items reads (the engine reads them ahead when they are not in memory)."""
@@ -68,12 +69,14 @@ class BatchResult:
 
 @lru_cache(maxsize=4)
 def converters(schema_dir: str):
-    """(the Arrow schema annotations are read with, an encoder per config)."""
+    """(the Arrow schema annotations are read with, an encoder per config, the schema's entity types)."""
     # Imported here: `datasets` takes a second to import, and validation does not need it.
     from ..schema.features import RowEncoder, annotation_features, config_features, input_schema
 
     features = config_features(Path(schema_dir))
-    return input_schema(annotation_features(Path(schema_dir))), {config: RowEncoder(features[config]) for config in CONFIG_NAMES}
+    entity_types = annotation_features(Path(schema_dir))["entities"].feature["type"].names
+    return (input_schema(annotation_features(Path(schema_dir))), {config: RowEncoder(features[config]) for config in CONFIG_NAMES},
+            entity_types)
 
 
 def process_batch(context: StageContext, items: list[tuple[str, bool, bool, str | None]]) -> BatchResult:
@@ -133,9 +136,9 @@ def _process_batch(context: StageContext, items: list[tuple[str, bool, bool, str
 
         from .rows import batch_columns  # pyarrow: imported only when converting
 
-        annotation_schema, encoders = converters(context.schema_dir)
+        annotation_schema, encoders, entity_types = converters(context.schema_dir)
         for split, (texts, annotations) in valid.items():
-            for config, columns in batch_columns(texts, annotations, context.sources, annotation_schema).items():
+            for config, columns in batch_columns(texts, annotations, context.sources, annotation_schema, entity_types, context.without).items():
                 batch = encoders[config].encode_columns(columns)
                 if batch.num_rows == 0:  # no empty batch: an empty split must never be written
                     continue

@@ -6,6 +6,11 @@ after `O` or after another type starts a mention, as IOB1 says). Label Studio's 
 The text is rebuilt by a fixed rule, since the columns do not keep the spacing: the tokens of a sentence
 joined by one space, the sentences by one line break ("\\n"). Each tagged chunk is a mention of an entity
 of its own (CoNLL has no coreference). Documents are named `<file stem>-<n>` (n from 1, in file order).
+
+CoNLL out (`corpus.conll`): the very tokens, sentences and IOB2 tags of the `ner` config (one rule,
+dataset/tokens.py), as Label Studio writes CONLL2003: `token -X- _ tag`, a blank line after each
+sentence, `-DOCSTART- -X- O` before each document. Nested and overlapping mentions (not tagged), the
+entity clustering, names, Wikidata ids, claims and metadata are not carried: `export-not-carried`.
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..problems.record import problem, shown_path
-from .base import Plugin, RawDocument, RawEntity, RawSpan, ReadOptions, ReadResult
+from ..dataset.tokens import NESTED, OVERLAPPING, tag_document
+from .base import CorpusDocument, Plugin, RawDocument, RawEntity, RawSpan, ReadOptions, ReadResult, WriteOptions, WriteResult
 from .mapping import mapping_line
 
 
@@ -105,4 +111,32 @@ def _close(chunk, parts, entities, name, shown, options: ReadOptions, result: Re
     entities.append(RawEntity(type=entity_type, mentions=[RawSpan(start, end, None, line=line)]))
 
 
-PLUGIN = Plugin("conll", "CoNLL-2003-style token/tag columns (IOB1 or IOB2, -DOCSTART- breaks)", read=read, source_kind="either")
+def write(documents: list[CorpusDocument], out: Path, options: WriteOptions) -> WriteResult:
+    result = WriteResult()
+    out.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for document in documents:
+        annotation = document.annotation
+        mentions = [(m["start"], m["end"], e["type"]) for e in annotation["entities"] for m in e["mentions"]]
+        types = sorted({kind for _, _, kind in mentions})
+        sentences, tagging = tag_document(document.text, mentions, types)
+        lines += ["-DOCSTART- -X- O", ""]
+        for sentence in sentences:
+            lines += [f"{token} -X- _ {tag}" for token, tag in zip(sentence["tokens"], sentence["tags"])] + [""]
+        result.counts["sentences"] += len(sentences)
+        result.counts["mentions tagged"] += tagging.count("tagged")
+        untagged = {kind: tagging.count(kind) for kind in (NESTED, OVERLAPPING) if tagging.count(kind)}
+        if untagged:
+            result.problems.append(problem("export-not-carried", document.doc_id, ", ".join(f"{n} {kind} mention{'s' if n != 1 else ''}"
+                                           for kind, n in untagged.items()) + " (the outermost mention is tagged)", pointer="/entities"))
+        result.counts["claims not carried"] += len(annotation["claims"])
+    path = out / "corpus.conll"
+    if result.counts["claims not carried"]:  # one warning for the corpus: every document has claims
+        result.problems.append(problem("export-not-carried", shown_path(path), f"{result.counts['claims not carried']} claims, and the entity "
+                                       "clustering, names and Wikidata ids (CoNLL has entity tags only)"))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result.files.append(path)
+    return result
+
+
+PLUGIN = Plugin("conll", "CoNLL-2003-style token/tag columns (IOB1 or IOB2, -DOCSTART- breaks)", read=read, write=write, source_kind="either")

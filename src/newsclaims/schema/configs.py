@@ -19,7 +19,7 @@ class Config:
     key: str                          # the column rows are matched by across versions (stable ids)
     rows: str                         # what one row is, for the card
     nests: tuple[str, ...] = ()       # columns holding rows of other configs (not diffed twice)
-    counted: tuple[str, ...] = ()     # label columns whose values the card counts per split
+    counted: tuple[str, ...] = ()     # label columns (or derived arrays, see rows.py) whose values the card counts per split
     per_document: bool = True         # split by document (False: one split, SOURCES_SPLIT)
 
 
@@ -33,6 +33,9 @@ CONFIGS = (
     Config("raw_annotations", "id", "one row per annotator's own reading of a document (corpus/annotators/), with its entities and claims "
            "nested: the labels before adjudication, to recompute agreement", nests=("entities", "claims")),
     Config("sources", "id", "one row per source of the corpus-wide registry (a single split, `train`)", per_document=False),
+    # mention_tagging is not a column: one value per mention (tagged, nested, overlapping), for the card
+    Config("ner", "id", "one row per sentence: its tokens, their IOB2 entity tags and their offsets into the document (see *The `ner` config*)",
+           counted=("mention_tagging",)),
 )
 CONFIG_NAMES = tuple(config.name for config in CONFIGS)
 BY_NAME = {config.name: config for config in CONFIGS}

@@ -91,6 +91,12 @@ class SchemaNodes:
         return columns
 
 
+def iob2_names(entity_types) -> list[str]:
+    """The `ner` config's tag names, in ClassLabel order: O, then B- and I- of each entity type in the
+    schema's order (so a new entity type in schema/ gives two new tags at the end)."""
+    return ["O"] + [f"{prefix}-{kind}" for kind in entity_types for prefix in ("B", "I")]
+
+
 # What each derived column holds (the schema describes the others).
 GLOBAL_ID = "Global id: `<doc_id>:<local id>` (local ids e1, m1, c1 are unique within a document)."
 
@@ -150,8 +156,17 @@ def config_columns(schema_dir: Path) -> dict[str, dict[str, tuple]]:
         "entities": column("entities"),
         "claims": column("claims"),
     }
+    ner = {
+        "id": (Value("string"), "Global id of the sentence: `<doc_id>:s<n>` (n from 1, in text order)."),
+        "doc_id": doc_id,
+        "tokens": (List(Value("string")), "The sentence's tokens (the rule: the card's *The `ner` config*); never across a mention boundary."),
+        "ner_tags": (List(ClassLabel(names=iob2_names(entity["type"][0].names))),
+                     "IOB2 tag of each token: B-/I- and the type of the outermost mention over it, else O."),
+        "token_starts": (List(Value("int32")), "Offset of each token in the document text (Unicode code points)."),
+        "token_ends": (List(Value("int32")), "End of each token in the document text (exclusive): text[start:end] is the token."),
+    }
     return {"documents": documents, "entities": entities, "mentions": mentions, "claims": claims,
-            "raw_annotations": raw_annotations, "sources": sources}
+            "raw_annotations": raw_annotations, "sources": sources, "ner": ner}
 
 
 def annotation_features(schema_dir: Path) -> Features:
@@ -220,10 +235,14 @@ class RowEncoder:
     def encode_columns(self, columns: dict[str, pa.Array], schema: pa.Schema | None = None) -> pa.RecordBatch:
         """Arrays with label names, by column name (extra names are ignored) -> the encoded batch.
         Each array is cast to its input type first, so a derived column of another width (an int64
-        count for an int32 column) is converted, and one of a wrong kind is refused by Arrow."""
+        count for an int32 column) is converted, and one of a wrong kind is refused by Arrow. A label
+        column given already encoded (the ids' type, as the `ner` tags are made) is taken as it is."""
         arrays = []
-        for (name, feature), field in zip(self.features.items(), self.input_schema):
+        for (name, feature), field, encoded in zip(self.features.items(), self.input_schema, self.schema):
             array = columns[name]
+            if array.type == encoded.type != field.type:
+                arrays.append(array)
+                continue
             if array.type != field.type:
                 array = array.cast(field.type)
             arrays.append(_encode_array(array, feature) if self.has_labels else array)

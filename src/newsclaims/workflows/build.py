@@ -69,7 +69,7 @@ class Written:
 
 
 def write_documents(layout: Layout, inventory, listed: ListedAssignment | None, target: Path, workers: int | None,
-                    shard_bytes: int, progress: bool | None, engine: str = "local") -> Written:
+                    shard_bytes: int, progress: bool | None, engine: str = "local", without: tuple[str, ...] = ()) -> Written:
     """Validate and convert every document, streaming its rows into the Parquet writers under `target`.
     Once a problem is found nothing more is written (the build will be refused) but checking goes
     on, so that every problem is reported in one run. `listed`: each document's split (None: no
@@ -80,7 +80,7 @@ def write_documents(layout: Layout, inventory, listed: ListedAssignment | None, 
     features = config_features(layout.schema_dir)
     version_of_schema = schema_version(layout.schema_dir)
     context = StageContext(str(layout.schema_dir), str(layout.documents_dir), str(layout.annotations_dir), sources,
-                           split_hashes=listed.hashes if listed is not None else None)
+                           split_hashes=listed.hashes if listed is not None else None, without=tuple(without))
     # Made as batches are handed out: a list of a million 4-tuples would be 80 MB held for the whole pass.
     split_of_each = listed.splits() if listed is not None else itertools.repeat(None)
     items = ((doc_id, has_text, has_annotation, split) for (doc_id, has_text, has_annotation), split in zip(inventory.items(), split_of_each))
@@ -139,7 +139,7 @@ def write_readings(layout: Layout, inventory, listed: ListedAssignment, report, 
     for reading, annotation in checked.valid:  # sorted by doc_id, then annotator
         if split_of.get(reading.doc_id) is not None:
             by_split.setdefault(split_of[reading.doc_id], []).append((reading.annotator, annotation))
-    annotation_schema, encoders = converters(str(layout.schema_dir))
+    annotation_schema, encoders, _ = converters(str(layout.schema_dir))
     features = config_features(layout.schema_dir)["raw_annotations"]
     for split, readings in sorted(by_split.items()):
         columns = reading_columns([handle for handle, _ in readings], [annotation for _, annotation in readings], annotation_schema)
@@ -152,10 +152,11 @@ def write_readings(layout: Layout, inventory, listed: ListedAssignment, report, 
 
 
 def build(layout: Layout, data_dir: Path | None = None, workers: int | None = None, shard_bytes: int = SHARD_BYTES,
-          progress: bool | None = None, engine: str = "local") -> BuildResult:
+          progress: bool | None = None, engine: str = "local", without: tuple[str, ...] = ()) -> BuildResult:
     """Validate, then write the dataset to `data_dir` (default: <root>/data) atomically. Through a
     symbolic link, into its target (the link stays). Only a folder a build wrote (with its
-    manifest.json and nothing else), an empty or an absent one is replaced: else a UsageError."""
+    manifest.json and nothing else), an empty or an absent one is replaced: else a UsageError.
+    `without`: per-document configs not to build (scripts/bench_interop.py times the build without `ner`)."""
     out = resolve_out(layout, Path(data_dir) if data_dir is not None else layout.data_dir)
     try:
         out.path.parent.mkdir(parents=True, exist_ok=True)
@@ -164,10 +165,10 @@ def build(layout: Layout, data_dir: Path | None = None, workers: int | None = No
     with build_lock(out.path):
         recover(out.path.parent, out.path)
         check_replaceable(out)
-        return _build_locked(layout, out, workers, shard_bytes, progress, engine)
+        return _build_locked(layout, out, workers, shard_bytes, progress, engine, without)
 
 
-def _build_locked(layout: Layout, out: OutFolder, workers, shard_bytes: int, progress, engine: str) -> BuildResult:
+def _build_locked(layout: Layout, out: OutFolder, workers, shard_bytes: int, progress, engine: str, without=()) -> BuildResult:
     result = BuildResult()
     if engine == "local":
         start_workers_early(layout.documents_dir, workers, process_batch.__module__)
@@ -191,7 +192,7 @@ def _build_locked(layout: Layout, out: OutFolder, workers, shard_bytes: int, pro
     # the build, as the caller saw it.
     mode = stat.S_IMODE(out.path.stat().st_mode) if out.path.exists() else None
     try:
-        written = write_documents(layout, inventory, listed, target, workers, shard_bytes, progress, engine)
+        written = write_documents(layout, inventory, listed, target, workers, shard_bytes, progress, engine, without)
         result.files_checked = written.files_checked
         if has_errors(written.problems):
             result.problems = written.problems

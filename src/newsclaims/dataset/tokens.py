@@ -1,0 +1,211 @@
+"""Sentences, tokens and IOB2 tags of documents: the one tokenisation rule of the `ner` config, and of any
+exporter that writes token tags (`tag_documents` for a batch, `tag_document` for one).
+
+The rule, deterministic and without a model (written into the dataset card as `RULE`):
+
+1. **Tokens**: every maximal run of word characters (Python's `\\w`: letters, digits, `_`, and the
+   combining marks, Unicode categories M*, so that an accent or a vowel sign stays on its letter) is a
+   token; every other character that is not whitespace (`\\s`) is a token of its own ("U.S." is
+   `U . S .`, "Israel’s" is `Israel ’ s`, "2,500" is `2 , 500`).
+2. **Mention boundaries**: a token that a mention starts or ends inside is cut there, so no token ever
+   crosses a mention boundary (of any mention, tagged or not).
+3. **Sentences**: a sentence ends after `.`, `!` or `?` (with any closing quotes or brackets) followed by
+   whitespace, and at a line break, except where that point falls inside a mention. Sentences without a
+   token are left out.
+4. **Nested and overlapping mentions**: mentions are taken by start, the longer first (then in file
+   order); a mention is tagged unless it lies inside a tagged one (`nested`: not tagged, counted) or
+   starts inside one and ends after it (`overlapping`: not tagged, counted). So the outermost mention is
+   tagged: `B-TYPE` on its first token and `I-TYPE` on the others (IOB2); every other token is `O`.
+
+Offsets are Unicode code points into the document text, end-exclusive: `text[start:end] == token`.
+
+Vectorised over a whole batch (numpy over the code points of the batch's texts joined by line breaks,
+which are whitespace and sentence ends, so nothing crosses a document): tokenising in Python, one regex
+match at a time, cost more than the rest of the build (measured in docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from ..schema.features import iob2_names
+
+RULE = __doc__.split("\n\n", 2)[2].split("\n\nOffsets")[0]  # the numbered rule above, for the card
+NESTED, OVERLAPPING, TAGGED = "nested", "overlapping", "tagged"
+
+# One kind per code point: its class (rule 1) in the low bits, and flags for the sentence rule (the
+# claims' context rule of dataset/rows.py, `[.!?]["'”’)\]]*(?=\s)|\n`, here vectorised).
+SPACE, WORD, OTHER = 0, 1, 2
+CLASS, PUNCTUATION, CLOSER, NEWLINE = 3, 4, 8, 16
+_WORD_CHAR, _SPACE_CHAR = re.compile(r"\w"), re.compile(r"\s")
+
+
+def _kind_of(character: str) -> int:
+    if _WORD_CHAR.match(character) or unicodedata.category(character).startswith("M"):
+        kind = WORD
+    else:
+        kind = SPACE if _SPACE_CHAR.match(character) else OTHER
+    return (kind | (PUNCTUATION if character in ".!?" else 0) | (CLOSER if character in "\"'”’)]" else 0)
+            | (NEWLINE if character == "\n" else 0))
+
+
+# by byte: the ASCII characters' kinds, 0 for the bytes of longer sequences (their code points are decoded)
+_ASCII = np.array([_kind_of(chr(code)) for code in range(128)] + [0] * 128, np.uint8)
+_KINDS: dict[int, int] = {}  # non-ASCII code point -> kind, filled as met
+
+
+def _characters(data: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """(the kind of every code point, the byte offset of every code point or None when all are ASCII)
+    of UTF-8 bytes: the code points beyond ASCII (rare in most texts) are decoded from their bytes."""
+    byte_at = None
+    if (data >= 0x80).any():
+        byte_at = np.flatnonzero((data & 0xC0) != 0x80)  # lead bytes: where each code point starts
+        first = data[byte_at]
+    else:
+        first = data
+    kinds = np.take(_ASCII, first)
+    wide = np.flatnonzero(first >= 0x80)
+    if len(wide):
+        at = byte_at[wide]
+        lead = data[at].astype(np.int64)
+        # the six bits of the n-th continuation byte (any byte past a shorter sequence: not used then)
+        following = [data[np.minimum(at + n, len(data) - 1)].astype(np.int64) & 0x3F for n in (0, 1, 2, 3)]
+        codes = np.where(lead >= 0xF0, ((lead & 0x07) << 18) | (following[1] << 12) | (following[2] << 6) | following[3],
+                         np.where(lead >= 0xE0, ((lead & 0x0F) << 12) | (following[1] << 6) | following[2],
+                                  ((lead & 0x1F) << 6) | following[1]))
+        unique = np.unique(codes)
+        for code in unique.tolist():
+            if code not in _KINDS:
+                _KINDS[code] = _kind_of(chr(code))
+        table = np.array([_KINDS[code] for code in unique.tolist()], np.uint8)
+        kinds[wide] = table[np.searchsorted(unique, codes)]
+    return kinds, byte_at
+
+
+@dataclass
+class Tagged:
+    """The sentences of a batch (one row each): the tokens (flat, with `row_offsets`), their offsets into
+    their documents, their tags as ids into `iob2_names`, the document (index) of each sentence, and each
+    mention's tagging (tagged, nested, overlapping) in the order the mentions were given."""
+    tokens: pa.StringArray
+    starts: np.ndarray
+    ends: np.ndarray
+    tags: np.ndarray
+    row_offsets: np.ndarray
+    row_documents: np.ndarray
+    mention_tagging: list[str]
+
+
+def tag_documents(texts: list[str], mention_documents, mention_starts, mention_ends, mention_types) -> Tagged:
+    """Rules 1-4 over a batch. Mentions: parallel sequences (document index, start, end, index of the
+    type in the schema's entity types), each document's in file order."""
+    joined = "\n".join(texts)
+    document_starts = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]], dtype=np.int64)
+    data = np.frombuffer(joined.encode("utf-8"), np.uint8)
+    kinds, byte_at = _characters(data)
+    size = len(kinds)
+    m_doc = np.asarray(mention_documents, np.int64)
+    m_start = document_starts[m_doc] + np.asarray(mention_starts, np.int64)
+    m_end = document_starts[m_doc] + np.asarray(mention_ends, np.int64)
+
+    # rule 1: a token starts where a non-space run of another class begins, and at every OTHER character
+    classes = kinds & CLASS
+    change = classes[1:] != classes[:-1]
+    other, blank = classes == OTHER, classes == SPACE
+    is_first = np.empty(size, bool)
+    is_last = np.empty(size, bool)
+    if size:
+        is_first[0], is_last[-1] = True, True
+        is_first[1:], is_last[:-1] = change, change
+    is_first |= other
+    is_last |= other
+    # rule 2: cut inside a token at every mention boundary
+    boundaries = np.concatenate((m_start, m_end))
+    boundaries = boundaries[(boundaries > 0) & (boundaries < size)]
+    inside = boundaries[~blank[boundaries] & ~blank[boundaries - 1]]
+    is_first[inside] = True
+    is_last[inside - 1] = True
+    is_first &= ~blank
+    is_last &= ~blank
+    starts = np.flatnonzero(is_first)
+    ends = np.flatnonzero(is_last) + 1
+
+    # rule 4: outermost mentions are tagged
+    order = np.lexsort((np.arange(len(m_start)), -m_end, m_start))
+    tagging = np.full(len(m_start), TAGGED, dtype=object)
+    sorted_start, sorted_end = m_start[order], m_end[order]
+    reach = np.maximum.accumulate(sorted_end) if len(order) else sorted_end  # the end of the mentions so far
+    if len(order) > 1 and (sorted_start[1:] < reach[:-1]).any():  # some overlap: the greedy pass, in Python
+        last_end = -1
+        for position, (start, end) in enumerate(zip(sorted_start.tolist(), sorted_end.tolist())):
+            if start >= last_end:
+                last_end = end
+            else:
+                tagging[order[position]] = NESTED if end <= last_end else OVERLAPPING
+    tagged = tagging == TAGGED
+    first = np.searchsorted(starts, m_start[tagged])
+    stop = np.searchsorted(starts, m_end[tagged])
+    b_tags = 1 + 2 * np.asarray(mention_types, np.int64)[tagged]
+    some = first < stop  # a mention over whitespace only has no token (validation makes it impossible)
+    first, stop, b_tags = first[some], stop[some], b_tags[some]
+    # tagged mentions do not overlap: I- on first+1 .. stop-1 as a running sum of +I at first+1, -I at stop
+    running = np.zeros(len(starts) + 1, np.int64)
+    np.add.at(running, first + 1, b_tags + 1)
+    np.add.at(running, stop, -(b_tags + 1))
+    tags = np.cumsum(running[:-1])
+    tags[first] = b_tags
+
+    # rule 3: a break at every line break, and at a whitespace after . ! ? and any closers; none inside a mention
+    points = np.flatnonzero(blank[1:] & ((kinds[:-1] & (PUNCTUATION | CLOSER)) != 0)) + 1
+    closed = np.flatnonzero((kinds[points - 1] & CLOSER) != 0)
+    if len(closed):  # walk back over the closers (rare) to the . ! or ?
+        keep = np.ones(len(points), bool)
+        for at in closed.tolist():
+            back = int(points[at]) - 1
+            while back >= 0 and kinds[back] & CLOSER:
+                back -= 1
+            keep[at] = back >= 0 and bool(kinds[back] & PUNCTUATION)
+        points = points[keep]
+    is_point = (kinds & NEWLINE) != 0
+    is_point[points] = True
+    points = np.flatnonzero(is_point)
+    holder = np.searchsorted(sorted_start, points) - 1  # the last mention starting before the point
+    points = points[(holder < 0) | (reach[np.maximum(holder, 0)] <= points)] if len(reach) else points
+    # a sentence starts at the first token at or after each point
+    row_offsets = np.unique(np.concatenate(([0], np.searchsorted(starts, points), [len(starts)]))).astype(np.int32)
+    if len(starts) == 0:
+        row_offsets = row_offsets[:1]
+    row_documents = np.searchsorted(document_starts, starts[row_offsets[:-1]], side="right") - 1
+    token_offsets = np.repeat(document_starts[row_documents], np.diff(row_offsets))
+
+    return Tagged(_token_strings(data, byte_at, blank, starts, ends), (starts - token_offsets).astype(np.int32),
+                  (ends - token_offsets).astype(np.int32), tags, row_offsets, row_documents, tagging.tolist())
+
+
+def _token_strings(data: np.ndarray, byte_at: np.ndarray | None, blank: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.StringArray:
+    """text[start:end] of every token, made by Arrow from the UTF-8 bytes of the text: the tokens cover
+    exactly the characters that are not whitespace, so their bytes in order are the array's data."""
+    if byte_at is None:
+        lengths, kept = ends - starts, data[~blank]
+    else:
+        byte_at = np.append(byte_at, len(data))
+        lengths, kept = byte_at[ends] - byte_at[starts], data[np.repeat(~blank, np.diff(byte_at))]
+    offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int32)
+    return pa.StringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(kept))
+
+def tag_document(text: str, mentions: list[tuple[int, int, str]], entity_types) -> tuple[list[dict], list[str]]:
+    """One document: its sentences as dicts (tokens, starts, ends, tags as names) and each mention's
+    tagging. `mentions`: (start, end, type) in file order."""
+    tagged = tag_documents([text], [0] * len(mentions), [m[0] for m in mentions], [m[1] for m in mentions],
+                           [list(entity_types).index(m[2]) for m in mentions])
+    names = iob2_names(entity_types)
+    tokens = tagged.tokens.to_pylist()
+    offsets = tagged.row_offsets.tolist()
+    sentences = [{"tokens": tokens[a:b], "starts": tagged.starts[a:b].tolist(), "ends": tagged.ends[a:b].tolist(),
+                  "tags": [names[t] for t in tagged.tags[a:b].tolist()]} for a, b in zip(offsets, offsets[1:])]
+    return sentences, tagged.mention_tagging
