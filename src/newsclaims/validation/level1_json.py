@@ -163,12 +163,14 @@ def syntax_problem(text: str, error: json.JSONDecodeError, shown: str) -> Proble
     if before and text[before - 1] == "," and pos < len(text) and text[pos] in "]}":
         line, column = line_col(text, before - 1)
         closing = "array" if text[pos] == "]" else "object"
-        return problem("json-invalid", shown, f"a trailing comma before the end of the {closing} (line {line}, column {column}): JSON allows no comma after the last item",
+        return problem("json-invalid", shown, f"a trailing comma before the end of the {closing} (line {line}, column {column}): "
+                       "JSON allows no comma after the last item",
                        line=line, column=column, hint="Remove the comma at the line and column shown.")
     if error.msg == "Expecting ',' delimiter" and before:
         line, column = line_col(text, before - 1)
-        return problem("json-invalid", shown, f"{error.msg} (line {error.lineno}, column {error.colno}): a comma is missing after the value that ends at line {line}, column {column}",
-                       line=error.lineno, column=error.colno, hint=f"Add a comma after line {line}, column {column} (or remove what follows, if it is not meant to be there).")
+        return problem("json-invalid", shown, f"{error.msg} (line {error.lineno}, column {error.colno}): a comma is missing "
+                       f"after the value that ends at line {line}, column {column}", line=error.lineno, column=error.colno,
+                       hint=f"Add a comma after line {line}, column {column} (or remove what follows, if it is not meant to be there).")
     return problem("json-invalid", shown, f"{error.msg} (line {error.lineno}, column {error.colno})", line=error.lineno, column=error.colno)
 
 
@@ -412,6 +414,7 @@ def decode_json(data: bytes, shown: str) -> tuple[object | None, str | None, lis
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        return None, None, [problem("encoding-not-utf8", shown, f"byte {error.start} is not valid UTF-8: {error.reason}", line=data.count(b"\n", 0, error.start) + 1)]
+        return None, None, [problem("encoding-not-utf8", shown, f"byte {error.start} is not valid UTF-8: {error.reason}",
+                                    line=data.count(b"\n", 0, error.start) + 1)]
     value, problems = parse_json(text, shown)
     return value, text, problems
