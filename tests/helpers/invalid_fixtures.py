@@ -168,14 +168,17 @@ FIXTURES = {
     "hedge-mismatch": lambda root: _edit_annotation(root, lambda a: a["claims"][1].update(hedged=True)),
     "attribution-mismatch": lambda root: _edit_annotation(root, lambda a: a["claims"][1]["attribution"].update(mode="authorial", cue=None)),
     # the guideline's rules (validation/guideline.py)
-    "span-final-punctuation": lambda root: _edit_annotation(root, lambda a: a["claims"][1].update(end=a["claims"][1]["end"] + 1, text=a["claims"][1]["text"] + ".")),
+    "span-final-punctuation": lambda root: _edit_annotation(root, lambda a: a["claims"][1].update(end=a["claims"][1]["end"] + 1,
+                                                                                                 text=a["claims"][1]["text"] + ".")),
     "mention-possessive": lambda root: _edit_annotation(root, _possessive),
-    "mention-overlap": lambda root: _edit_annotation(root, lambda a: a["entities"][0]["mentions"].append({"id": "m9", "start": 180, "end": 185, "text": "Putin"})),
+    "mention-overlap": lambda root: _edit_annotation(root, lambda a: a["entities"][0]["mentions"].append(  # "Putin" inside "Vladamir Putin"
+        {"id": "m9", "start": 180, "end": 185, "text": "Putin"})),
     "mention-order": lambda root: _edit_annotation(root, lambda a: a["entities"][0]["mentions"].reverse()),
     "claim-question": lambda root: _replace_in_text(root, "Iranian axis.", "Iranian axis?"),
     "claim-overlap": lambda root: _edit_annotation(root, _crossing_claim),
     "check-worthy-mismatch": lambda root: _edit_annotation(root, lambda a: a["claims"][0].update(claim_type="opinion")),
-    "hedge-cue-outside": lambda root: _edit_annotation(root, lambda a: a["claims"][1].update(hedged=True, hedge_cues=[{"start": 0, "end": 5, "text": "While"}])),
+    "hedge-cue-outside": lambda root: _edit_annotation(root, lambda a: a["claims"][1].update(
+        hedged=True, hedge_cues=[{"start": 0, "end": 5, "text": "While"}])),
     "hedge-cue-certainty": _certainty_cue,
     "about-order": lambda root: _edit_annotation(root, lambda a: a["claims"][0]["about"].reverse()),
     "about-missing-entity": lambda root: _edit_annotation(root, lambda a: a["claims"][1]["about"].remove("e5")),
