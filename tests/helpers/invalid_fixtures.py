@@ -87,6 +87,41 @@ def _whitespace_edge(annotation):
     claim["text"] += "\n"
 
 
+def _replace_in_text(root: Path, old: str, new: str) -> None:
+    """The same length of text replaced (every offset stays), and text_sha256 updated."""
+    assert len(old) == len(new)
+    text, _ = _paths(root)
+    _replace_in_file(text, old, new)
+    _edit_annotation(root, lambda a: a.update(text_sha256=hashlib.sha256(text.read_bytes()).hexdigest()))
+
+
+def _possessive(annotation):
+    """A mention of "Israel’s" (the possessive included), its entity added to the claim that holds it."""
+    text = (Path(__file__).resolve().parents[1] / "fixtures" / "mini" / "corpus" / "documents" / f"{DOC}.txt").read_text(encoding="utf-8")
+    start = text.index("Israel\u2019s")
+    annotation["entities"][5]["mentions"].append({"id": "m9", "start": start, "end": start + 8, "text": "Israel\u2019s"})
+    annotation["claims"][1]["about"].append("e6")
+
+
+def _certainty_cue(root: Path) -> None:
+    """"despite" made "clearly" (same length) and listed as c2's hedge cue."""
+    _replace_in_text(root, "despite", "clearly")
+    text = _paths(root)[0].read_text(encoding="utf-8")
+    start = text.index("clearly")
+
+    def change(a):
+        claim = a["claims"][1]
+        claim["text"] = claim["text"].replace("despite", "clearly")
+        claim.update(hedged=True, hedge_cues=[{"start": start, "end": start + 7, "text": "clearly"}])
+    _edit_annotation(root, change)
+
+
+def _crossing_claim(annotation):
+    """c3 "Bibi Speak, Syria" starts before c1 and ends inside it."""
+    claim = {**annotation["claims"][0], "id": "c3", "start": 16, "end": 33, "text": "Bibi Speak, Syria", "about": ["e2", "e3"]}
+    annotation["claims"].append(claim)
+
+
 FIXTURES = {
     "file-empty": lambda root: _paths(root)[1].write_bytes(b""),
     "file-too-large": lambda root: _edit_text(root, lambda data: data + b" " * (parse.MAX_TEXT_BYTES + 1 - len(data))),
@@ -132,6 +167,22 @@ FIXTURES = {
     "mention-duplicate": lambda root: _edit_annotation(root, lambda a: a["entities"][0]["mentions"].append({**_mention(a), "id": "m99"})),
     "hedge-mismatch": lambda root: _edit_annotation(root, lambda a: a["claims"][1].update(hedged=True)),
     "attribution-mismatch": lambda root: _edit_annotation(root, lambda a: a["claims"][1]["attribution"].update(mode="authorial", cue=None)),
+    # the guideline's rules (validation/guideline.py)
+    "span-final-punctuation": lambda root: _edit_annotation(root, lambda a: a["claims"][1].update(end=a["claims"][1]["end"] + 1,
+                                                                                                 text=a["claims"][1]["text"] + ".")),
+    "mention-possessive": lambda root: _edit_annotation(root, _possessive),
+    "mention-overlap": lambda root: _edit_annotation(root, lambda a: a["entities"][0]["mentions"].append(  # "Putin" inside "Vladamir Putin"
+        {"id": "m9", "start": 180, "end": 185, "text": "Putin"})),
+    "mention-order": lambda root: _edit_annotation(root, lambda a: a["entities"][0]["mentions"].reverse()),
+    "claim-question": lambda root: _replace_in_text(root, "Iranian axis.", "Iranian axis?"),
+    "claim-overlap": lambda root: _edit_annotation(root, _crossing_claim),
+    "check-worthy-mismatch": lambda root: _edit_annotation(root, lambda a: a["claims"][0].update(claim_type="opinion")),
+    "hedge-cue-outside": lambda root: _edit_annotation(root, lambda a: a["claims"][1].update(
+        hedged=True, hedge_cues=[{"start": 0, "end": 5, "text": "While"}])),
+    "hedge-cue-certainty": _certainty_cue,
+    "about-order": lambda root: _edit_annotation(root, lambda a: a["claims"][0]["about"].reverse()),
+    "about-missing-entity": lambda root: _edit_annotation(root, lambda a: a["claims"][1]["about"].remove("e5")),
+    "attribution-quote-marks": lambda root: _edit_annotation(root, lambda a: a["claims"][1]["attribution"].update(mode="mixed")),
     "split-ratios-sum": lambda root: _replace_in_file(root / "corpus" / "corpus.toml", "test = 0.1", "test = 0.2"),
     # build level: a valid corpus the build still refuses
     "splits-missing": lambda root: (root / "corpus" / "splits.json").unlink(),

@@ -136,3 +136,31 @@ def test_a_quote_not_found_suggests_the_document_form(mini_project, capsys):
     assert main(["--root", str(mini_project), "anchor"]) == 0
     capsys.readouterr()
     assert _validate(mini_project, capsys) == (0, [])
+
+
+def test_a_trailing_comma_is_reported_on_its_own_line_and_column(mini_project, capsys):
+    path = _path(mini_project)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    last = max(i for i, line in enumerate(lines) if line.strip() == '"e4"')  # the last item of c1's `about`
+    lines[last] += ","  # the next line is the array's `]`
+    path.write_text("\n".join(lines), encoding="utf-8")
+    record = _only(_validate(mini_project, capsys)[1], "json-invalid")
+    assert (record["line"], record["column"]) == (last + 1, len(lines[last]))
+    assert "trailing comma" in record["message"] and "Remove the comma" in record["hint"]
+    lines[last] = lines[last][:record["column"] - 1] + lines[last][record["column"]:]  # the hint, followed literally
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert _validate(mini_project, capsys) == (0, [])
+
+
+def test_a_missing_comma_says_after_which_value(mini_project, capsys):
+    path = _path(mini_project)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[2].endswith('"mini-doc",')
+    lines[2] = lines[2][:-1]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    record = _only(_validate(mini_project, capsys)[1], "json-invalid")
+    assert (record["line"], record["column"]) == (4, 3)  # where the comma was expected, and where it goes:
+    assert f"Add a comma after line 3, column {len(lines[2])}" in record["hint"]
+    lines[2] += ","
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert _validate(mini_project, capsys) == (0, [])

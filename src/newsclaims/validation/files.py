@@ -17,6 +17,7 @@ from ..project import DOC_ID, Layout
 from ..schema.files import ANNOTATION, CORPUS, SOURCES
 from .anchoring import check_anchoring, is_anchored
 from .fastpath import document_ok, fast_annotation
+from .guideline import check_guideline
 from .level1_bytes import decode_text, read_bytes, read_text
 from .level1_json import add_locations, decode_json, parse_toml, read_json, toml_datetimes, toml_literals
 from .level2_schema import check_schema
@@ -87,7 +88,12 @@ def check_annotation(path, schema_dir: Path, source_ids: set[str] | None,
             stem = name[:-5] if name.endswith(".json") else os.path.splitext(name)[0]  # splitext is Python code: 1% of a document
         found = _text_of(doc_id, text_of, documents_dir)
         if found is not None and found[0] is not None and not annotation.get("unresolved") and document_ok(annotation, stem, source_ids, found[0], found[1]):
-            return annotation, []  # the common case: levels 3 and 4 pass, and no pointer was built
+            # the common case: levels 3 and 4 pass, and no pointer was built; then the guideline's rules
+            problems = check_guideline(annotation, found[0], path)
+            if not problems:
+                return annotation, []
+            located = add_locations(problems, json_text if json_text is not None else data.decode("utf-8"))
+            return (None if has_errors(located) else annotation), located
         problems = check_references(annotation, path, stem, source_ids)
         anchored = is_anchored(annotation)
         if not anchored:  # spans written by quote: where each resolves; the content checks need offsets
@@ -97,9 +103,12 @@ def check_annotation(path, schema_dir: Path, source_ids: set[str] | None,
             problems.append(problem("missing-document", shown_path(path), f"there is no document text {shown_path(os.path.join(documents_dir, doc_id + '.txt'))}", pointer="/doc_id"))
         elif found[0] is not None and anchored:
             problems += check_content(annotation, path, found[0], found[1])
+            if not has_errors(problems):  # the spans are valid: the guideline's rules can be read on them
+                problems += check_guideline(annotation, found[0], path)
         # else: the text itself is invalid; its problems are reported on the text file.
-    if problems:
-        return None, add_locations(problems, json_text if json_text is not None else data.decode("utf-8"))
+    if problems:  # warnings only: the annotation is valid, and its warnings are reported
+        located = add_locations(problems, json_text if json_text is not None else data.decode("utf-8"))
+        return (None if has_errors(located) else annotation), located
     return annotation, []
 
 

@@ -116,7 +116,7 @@ def parse_json(text: str, shown: str, max_values: int | None = None) -> tuple[ob
         value = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_reject_constant, parse_float=_finite_float,
                            parse_int=checked_int)
     except json.JSONDecodeError as error:
-        return None, [problem("json-invalid", shown, f"{error.msg} (line {error.lineno}, column {error.colno})", line=error.lineno, column=error.colno)]
+        return None, [syntax_problem(text, error, shown)]
     except _BadNumber as error:  # NaN, Infinity, 1e999, 5000 digits: find the literal where a value starts
         found = re.search(r"(?<=[:\[,\s])" + re.escape(error.literal) + r"(?=[\s,\]}])", text)
         line, column = line_col(text, found.start()) if found else (None, None)
@@ -152,6 +152,26 @@ def parse_json(text: str, shown: str, max_values: int | None = None) -> tuple[ob
                                    pointer=last.pointer, line=last.line, column=last.column)
         return None, problems
     return value, []
+
+
+def syntax_problem(text: str, error: json.JSONDecodeError, shown: str) -> Problem:
+    """json-invalid at the character that caused it. The parser stops at the token after a trailing
+    comma (`[1, 2,\n]` fails at `]`, a line later): the comma itself is reported, on its own line. A
+    missing comma is reported where the parser wanted it, with the end of the value before it."""
+    pos = error.pos
+    before = len(text[:pos].rstrip(" \t\n\r"))  # the character before the token, whitespace skipped
+    if before and text[before - 1] == "," and pos < len(text) and text[pos] in "]}":
+        line, column = line_col(text, before - 1)
+        closing = "array" if text[pos] == "]" else "object"
+        return problem("json-invalid", shown, f"a trailing comma before the end of the {closing} (line {line}, column {column}): "
+                       "JSON allows no comma after the last item",
+                       line=line, column=column, hint="Remove the comma at the line and column shown.")
+    if error.msg == "Expecting ',' delimiter" and before:
+        line, column = line_col(text, before - 1)
+        return problem("json-invalid", shown, f"{error.msg} (line {error.lineno}, column {error.colno}): a comma is missing "
+                       f"after the value that ends at line {line}, column {column}", line=error.lineno, column=error.colno,
+                       hint=f"Add a comma after line {line}, column {column} (or remove what follows, if it is not meant to be there).")
+    return problem("json-invalid", shown, f"{error.msg} (line {error.lineno}, column {error.colno})", line=error.lineno, column=error.colno)
 
 
 def _where(text: str, at: int | None) -> dict:
@@ -394,6 +414,7 @@ def decode_json(data: bytes, shown: str) -> tuple[object | None, str | None, lis
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        return None, None, [problem("encoding-not-utf8", shown, f"byte {error.start} is not valid UTF-8: {error.reason}", line=data.count(b"\n", 0, error.start) + 1)]
+        return None, None, [problem("encoding-not-utf8", shown, f"byte {error.start} is not valid UTF-8: {error.reason}",
+                                    line=data.count(b"\n", 0, error.start) + 1)]
     value, problems = parse_json(text, shown)
     return value, text, problems
