@@ -76,7 +76,9 @@ def test_an_unknown_entity_lists_the_entities_with_their_names(mini_project, cap
     record = _only(_validate(mini_project, capsys)[1], "unknown-entity")
     assert f"Did you mean `{free[0]}`" in record["hint"] and "(Vladimir Putin)" in record["hint"]
     suggested = re.search(r"Did you mean `([^`]+)`", record["hint"]).group(1)
-    _edit(mini_project, lambda a: a["claims"][0]["about"].__setitem__(-1, suggested))
+    # in id order, as GUIDELINES.md asks (`about-order` warns otherwise)
+    _edit(mini_project, lambda a: a["claims"][0].__setitem__("about", sorted(a["claims"][0]["about"][:-1] + [suggested],
+                                                                              key=lambda e: int(e[1:]))))
     assert _validate(mini_project, capsys) == (0, [])
 
 

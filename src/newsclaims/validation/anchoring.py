@@ -67,6 +67,7 @@ def is_anchored(annotation: dict) -> bool:
 @dataclass(frozen=True)
 class Placement:
     """Where one span to anchor resolves (match.resolved), or why it does not."""
+
     pointer: str
     kind: str
     span: dict
@@ -81,9 +82,8 @@ def place_spans(annotation: dict, text: str) -> list[Placement]:
     for pointer, kind, span in iter_all_spans(annotation):
         if needs_anchoring(span):
             near = span.get("start")
-            match = find_quote(text, span["text"], span.get("prefix"), span.get("suffix"), span.get("occurrence"),
-                               near if type(near) is int else None)
-            loose = tuple(text[c.start:c.end] for c in loose_matches(text, span["text"], limit=3)) if match.status == NOT_FOUND else ()
+            match = find_quote(text, span["text"], span.get("prefix"), span.get("suffix"), span.get("occurrence"), near if type(near) is int else None)
+            loose = tuple(text[c.start : c.end] for c in loose_matches(text, span["text"], limit=3)) if match.status == NOT_FOUND else ()
             placements.append(Placement(pointer, kind, span, match, loose))
     return placements
 
@@ -99,9 +99,13 @@ def placement_problem(placement: Placement, shown: str, command: str) -> Problem
         what = f"has no {' or '.join(missing)}" if missing else f"has offsets and the helper {', '.join(helpers)}"
         if placement.kind in ("mention", "claim") and "id" not in span:
             what += " and no id"
-        return problem("span-not-anchored", shown, f"the {label} {_short(span['text'])!r} {what}; its quote resolves to "
-                       f"start={match.resolved.start}, end={match.resolved.end}", pointer=pointer,
-                       hint=f"Run `{command}`: it fills start and end from the quote (and the ids left out) and removes prefix/suffix/occurrence.")
+        return problem(
+            "span-not-anchored",
+            shown,
+            f"the {label} {_short(span['text'])!r} {what}; its quote resolves to start={match.resolved.start}, end={match.resolved.end}",
+            pointer=pointer,
+            hint=f"Run `{command}`: it fills start and end from the quote (and the ids left out) and removes prefix/suffix/occurrence.",
+        )
     if match.status in (NOT_FOUND, CONTEXT_NOT_FOUND, OCCURRENCE_OUT_OF_RANGE):
         return problem("quote-not-found", shown, f"the {label}'s {match.explain()}", pointer=pointer + "/text", hint=_not_found_hint(placement))
     assert match.status == AMBIGUOUS
@@ -116,15 +120,31 @@ def check_anchoring(annotation: dict, shown: str, text: str | None, command: str
     if text is not None:
         problems += [placement_problem(p, shown, command) for p in place_spans(annotation, text)]
     else:
-        problems += [problem("span-not-anchored", shown, f"the {kind.replace('_', ' ')} {_short(span['text'])!r} is not anchored (no offsets, or helpers)",
-                             pointer=pointer, hint=f"Run `{command}` once the document text is valid.")
-                     for pointer, kind, span in iter_all_spans(annotation) if needs_anchoring(span)]
+        problems += [
+            problem(
+                "span-not-anchored",
+                shown,
+                f"the {kind.replace('_', ' ')} {_short(span['text'])!r} is not anchored (no offsets, or helpers)",
+                pointer=pointer,
+                hint=f"Run `{command}` once the document text is valid.",
+            )
+            for pointer, kind, span in iter_all_spans(annotation)
+            if needs_anchoring(span)
+        ]
     reported = {p.pointer.removesuffix("/text") for p in problems}
     for pointer, kind, _ in iter_missing_ids(annotation):
         if pointer in reported:  # one record a span: anchor fills its id with its offsets
             continue
-        problems.append(problem("span-not-anchored", shown, f"the {kind} has no id", pointer=pointer,
-                                hint=f"Run `{command}`: it gives each {kind} left without an id the next free one ({ID_PREFIX[kind]}1, {ID_PREFIX[kind]}2, ... in reading order)."))
+        problems.append(
+            problem(
+                "span-not-anchored",
+                shown,
+                f"the {kind} has no id",
+                pointer=pointer,
+                hint=f"Run `{command}`: it gives each {kind} left without an id the next free one "
+                f"({ID_PREFIX[kind]}1, {ID_PREFIX[kind]}2, ... in reading order).",
+            )
+        )
     return problems
 
 
@@ -148,5 +168,4 @@ def _ambiguous_hint(placement: Placement) -> str:
 
 
 def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[:limit - 3] + "..."
-
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -63,9 +63,9 @@ def _text_of(doc_id: str, text_of: dict, documents_dir) -> tuple[str | None, byt
     return text_of[doc_id]
 
 
-def check_annotation(path, schema_dir: Path, source_ids: set[str] | None,
-                     text_of: dict[str, tuple[str | None, bytes | None]], documents_dir,
-                     file_stem: str | None = None) -> tuple[dict | None, list[Problem]]:
+def check_annotation(
+    path, schema_dir: Path, source_ids: set[str] | None, text_of: dict[str, tuple[str | None, bytes | None]], documents_dir, file_stem: str | None = None
+) -> tuple[dict | None, list[Problem]]:
     """All levels for one annotation file. text_of caches document texts already read (doc_id -> (text, bytes)).
     file_stem: what doc_id must be (default: the file's name without .json; an annotator's reading
     corpus/annotators/<doc_id>/<annotator>.json passes its folder's name)."""
@@ -97,10 +97,16 @@ def check_annotation(path, schema_dir: Path, source_ids: set[str] | None,
         problems = check_references(annotation, path, stem, source_ids)
         anchored = is_anchored(annotation)
         if not anchored:  # spans written by quote: where each resolves; the content checks need offsets
-            problems += check_anchoring(annotation, shown_path(path), found[0] if found is not None else None,
-                                        f"newsclaims anchor {shown_path(path)}")
+            problems += check_anchoring(annotation, shown_path(path), found[0] if found is not None else None, f"newsclaims anchor {shown_path(path)}")
         if found is None:
-            problems.append(problem("missing-document", shown_path(path), f"there is no document text {shown_path(os.path.join(documents_dir, doc_id + '.txt'))}", pointer="/doc_id"))
+            problems.append(
+                problem(
+                    "missing-document",
+                    shown_path(path),
+                    f"there is no document text {shown_path(os.path.join(documents_dir, doc_id + '.txt'))}",
+                    pointer="/doc_id",
+                )
+            )
         elif found[0] is not None and anchored:
             problems += check_content(annotation, path, found[0], found[1])
             if not has_errors(problems):  # the spans are valid: the guideline's rules can be read on them
@@ -114,7 +120,9 @@ def check_annotation(path, schema_dir: Path, source_ids: set[str] | None,
 
 def _text_sha256_hints(problems: list[Problem], annotation, text_of: dict, documents_dir) -> list[Problem]:
     """A text_sha256 missing or malformed: the hint gives the value to write (the sha256 of the text)."""
-    wrong = [i for i, p in enumerate(problems) if p.pointer == "/text_sha256" or (p.code == "schema-required" and p.pointer == "" and "'text_sha256'" in p.message)]
+    wrong = [
+        i for i, p in enumerate(problems) if p.pointer == "/text_sha256" or (p.code == "schema-required" and p.pointer == "" and "'text_sha256'" in p.message)
+    ]
     if not wrong or not isinstance(annotation, dict) or not isinstance(annotation.get("doc_id"), str) or not DOC_ID.match(annotation["doc_id"]):
         return problems
     found = _text_of(annotation["doc_id"], text_of, documents_dir)
@@ -136,11 +144,20 @@ def check_sources(path: Path, schema_dir: Path) -> tuple[list[dict] | None, list
         seen = {}
         for i, source in enumerate(registry["sources"]):
             if source["id"] in seen:
-                problems.append(problem("duplicate-id", shown, f"source id {source['id']!r} is used twice (first at {seen[source['id']]})", pointer=f"/sources/{i}/id"))
+                problems.append(
+                    problem("duplicate-id", shown, f"source id {source['id']!r} is used twice (first at {seen[source['id']]})", pointer=f"/sources/{i}/id")
+                )
             seen.setdefault(source["id"], f"/sources/{i}")
         if AUTHOR_SOURCE not in seen:
-            problems.append(problem("schema-required", shown, "the source 'author' (kind document_author) is missing: authorial claims name it", pointer="/sources",
-                                    hint='Add {"id": "author", "name": "The document\'s author", "kind": "document_author"}.'))
+            problems.append(
+                problem(
+                    "schema-required",
+                    shown,
+                    "the source 'author' (kind document_author) is missing: authorial claims name it",
+                    pointer="/sources",
+                    hint='Add {"id": "author", "name": "The document\'s author", "kind": "document_author"}.',
+                )
+            )
     problems = add_locations(problems, json_text)
     return (registry["sources"] if not problems else None), problems
 
@@ -162,9 +179,17 @@ def _datetime_problems(settings: dict, dates: list, text: str, schema_dir: Path,
         parent[path[-1]] = literal
         key = next((part for part in reversed(path) if isinstance(part, str)), "value")
         example = f'{key} = "{literal}"' if isinstance(path[-1], str) else f'{key} = [..., "{literal}", ...]'
-        problems.append(problem("schema-type", shown, f"{literal} is a TOML {_TOML_KINDS[type(value)]}, which corpus.toml cannot hold: "
-                                f"its values are strings, numbers, booleans, arrays and tables", pointer=json_pointer(path), line=line, column=column,
-                                hint=f"Quote it, e.g. {example} (a string)."))
+        problems.append(
+            problem(
+                "schema-type",
+                shown,
+                f"{literal} is a TOML {_TOML_KINDS[type(value)]}, which corpus.toml cannot hold: its values are strings, numbers, booleans, arrays and tables",
+                pointer=json_pointer(path),
+                line=line,
+                column=column,
+                hint=f"Quote it, e.g. {example} (a string).",
+            )
+        )
     index_of = {p.pointer: i for i, p in enumerate(problems)}
     for other in check_schema(as_strings, schema_dir, CORPUS, shown):
         if other.pointer not in index_of:
@@ -218,5 +243,7 @@ def check_changelog(layout: Layout, version: str) -> list[Problem]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        return [problem("encoding-not-utf8", shown_path(path), f"byte {error.start} is not valid UTF-8: {error.reason}", line=data.count(b"\n", 0, error.start) + 1)]
+        return [
+            problem("encoding-not-utf8", shown_path(path), f"byte {error.start} is not valid UTF-8: {error.reason}", line=data.count(b"\n", 0, error.start) + 1)
+        ]
     return missing if changelog_section(text, version) is None else []

@@ -26,15 +26,19 @@ _BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _CONTROL_OR_BIDI = re.compile(f"[{_CONTROL.pattern[1:-1]}{_BIDI_CONTROL.pattern[1:-1]}]")
 
 
-
 def line_col(text: str, pos: int) -> tuple[int, int]:
     """1-based line and column (in code points) of a position in text."""
     line = text.count("\n", 0, pos) + 1
     return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
 
 
-_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
-          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
@@ -84,7 +88,7 @@ def read_bytes(path: str | Path, limit: int) -> tuple[bytes | None, list[Problem
 
 # Printable ASCII, tab, LF and CR. Deleting them from a text's bytes leaves the few code points where a
 # control character or a non-NFC sequence can be: C0 controls and everything from U+0080 on.
-_PLAIN_ASCII = bytes(range(0x20, 0x7f)) + b"\t\n\r"
+_PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 
 
 @functools.cache
@@ -93,8 +97,11 @@ def may_compose_backward() -> re.Pattern:
     superset: the second character of every two-character canonical decomposition in the BMP (the
     running Python's Unicode data, 14 ms once), Hangul vowels and trailing consonants (composed by an
     algorithm, not listed), and every code point above the BMP."""
-    seconds = {mapping.split()[1] for mapping in map(unicodedata.decomposition, map(chr, range(0x80, 0x10000)))
-               if mapping and not mapping.startswith("<") and mapping.count(" ") == 1}
+    seconds = {
+        mapping.split()[1]
+        for mapping in map(unicodedata.decomposition, map(chr, range(0x80, 0x10000)))
+        if mapping and not mapping.startswith("<") and mapping.count(" ") == 1
+    }
     listed = "".join(re.escape(chr(int(code, 16))) for code in sorted(seconds))
     return re.compile(f"[{listed}\u1160-\u11ff\U00010000-\U0010ffff]")
 
@@ -124,7 +131,7 @@ def decode_text(data: bytes, path: str | Path) -> tuple[str | None, list[Problem
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        bad = data[error.start:error.start + 4].hex(" ")
+        bad = data[error.start : error.start + 4].hex(" ")
         return None, [problem("encoding-not-utf8", shown_path(path), f"byte {error.start} (bytes {bad}) is not valid UTF-8: {error.reason}", line=line)]
     if text.isspace():  # NBSP, U+2028, U+3000...: read_bytes found ASCII whitespace only; stops at the first other character
         return None, [problem("file-empty", shown_path(path), "the file holds only whitespace (Unicode spaces or line separators)")]
@@ -132,7 +139,9 @@ def decode_text(data: bytes, path: str | Path) -> tuple[str | None, list[Problem
     cr = text.find("\r")
     if cr >= 0:
         kind = "CRLF" if text.startswith("\r\n", cr) else "CR"
-        problems.append(problem("text-crlf", shown_path(path), f"{kind} line ending ({text.count(chr(13))} in the file, first here)", line=line_col(text, cr)[0]))
+        problems.append(
+            problem("text-crlf", shown_path(path), f"{kind} line ending ({text.count(chr(13))} in the file, first here)", line=line_col(text, cr)[0])
+        )
     # The checks run on what is left once plain ASCII is deleted from the bytes (still UTF-8: an ASCII
     # byte is never part of a longer sequence); the whole text is searched only for a position. A text
     # mostly in another script is checked whole: its rest would cost a second decoding for little gain.
@@ -147,8 +156,15 @@ def decode_text(data: bytes, path: str | Path) -> tuple[str | None, list[Problem
     if bidi:
         line, column = line_col(text, bidi.start())
         count = len(_BIDI_CONTROL.findall(rest))
-        problems.append(problem("text-bidi-control", shown_path(path), f"bidirectional control character U+{ord(bidi.group()):04X} in the text"
-                                + (f" ({count} in the file, first here)" if count > 1 else ""), line=line, column=column))
+        problems.append(
+            problem(
+                "text-bidi-control",
+                shown_path(path),
+                f"bidirectional control character U+{ord(bidi.group()):04X} in the text" + (f" ({count} in the file, first here)" if count > 1 else ""),
+                line=line,
+                column=column,
+            )
+        )
     if not is_nfc(text, rest):
         normalized = unicodedata.normalize("NFC", text)
         first = next((i for i, (a, b) in enumerate(zip(text, normalized)) if a != b), min(len(text), len(normalized)))

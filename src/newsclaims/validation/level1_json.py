@@ -113,8 +113,7 @@ def parse_json(text: str, shown: str, max_values: int | None = None) -> tuple[ob
     try:
         # A long run of digits (rare: a number or a quote) switches on the slower, checked integer parser.
         checked_int = _bounded_int if _LONG_DIGITS.search(text) else None
-        value = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_reject_constant, parse_float=_finite_float,
-                           parse_int=checked_int)
+        value = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=_reject_constant, parse_float=_finite_float, parse_int=checked_int)
     except json.JSONDecodeError as error:
         return None, [syntax_problem(text, error, shown)]
     except _BadNumber as error:  # NaN, Infinity, 1e999, 5000 digits: find the literal where a value starts
@@ -134,8 +133,16 @@ def parse_json(text: str, shown: str, max_values: int | None = None) -> tuple[ob
         except UnicodeEncodeError:
             at = _SURROGATE_ESCAPE.search(text).start()
             line, column = line_col(text, at)
-            return None, [problem("json-invalid", shown, "a \\u escape encodes a lone surrogate (half of a UTF-16 pair), which is no character (RFC 7493)",
-                                  line=line, column=column, hint="Write the character itself, or a complete surrogate pair.")]
+            return None, [
+                problem(
+                    "json-invalid",
+                    shown,
+                    "a \\u escape encodes a lone surrogate (half of a UTF-16 pair), which is no character (RFC 7493)",
+                    line=line,
+                    column=column,
+                    hint="Write the character itself, or a complete surrogate pair.",
+                )
+            ]
     depth, where = (0, []) if text_depth(text) <= MAX_JSON_DEPTH else json_depth(value)
     if depth > MAX_JSON_DEPTH:
         return None, [problem("json-too-deep", shown, f"the JSON nests {depth} levels deep; the limit is {MAX_JSON_DEPTH}", pointer=json_pointer(where))]
@@ -143,13 +150,26 @@ def parse_json(text: str, shown: str, max_values: int | None = None) -> tuple[ob
         found = find_duplicate_keys(text)
         if not found:  # cannot happen for text json.loads accepted; never report an invalid file as valid
             found = [("", next(iter(dict(pairs))), None) for pairs in duplicates]
-        problems = [problem("json-duplicate-key", shown, f"key {key!r} appears twice in the object at {pointer or '/'}",
-                            pointer=json_pointer_join(pointer, key), **_where(text, at))
-                    for pointer, key, at in found[:MAX_DUPLICATE_KEYS_REPORTED]]
+        problems = [
+            problem(
+                "json-duplicate-key",
+                shown,
+                f"key {key!r} appears twice in the object at {pointer or '/'}",
+                pointer=json_pointer_join(pointer, key),
+                **_where(text, at),
+            )
+            for pointer, key, at in found[:MAX_DUPLICATE_KEYS_REPORTED]
+        ]
         if len(found) > MAX_DUPLICATE_KEYS_REPORTED:
             last = problems[-1]
-            problems[-1] = problem("json-duplicate-key", shown, last.message + f" (and {len(found) - MAX_DUPLICATE_KEYS_REPORTED:,} more duplicate keys not listed)",
-                                   pointer=last.pointer, line=last.line, column=last.column)
+            problems[-1] = problem(
+                "json-duplicate-key",
+                shown,
+                last.message + f" (and {len(found) - MAX_DUPLICATE_KEYS_REPORTED:,} more duplicate keys not listed)",
+                pointer=last.pointer,
+                line=last.line,
+                column=last.column,
+            )
         return None, problems
     return value, []
 
@@ -163,14 +183,24 @@ def syntax_problem(text: str, error: json.JSONDecodeError, shown: str) -> Proble
     if before and text[before - 1] == "," and pos < len(text) and text[pos] in "]}":
         line, column = line_col(text, before - 1)
         closing = "array" if text[pos] == "]" else "object"
-        return problem("json-invalid", shown, f"a trailing comma before the end of the {closing} (line {line}, column {column}): "
-                       "JSON allows no comma after the last item",
-                       line=line, column=column, hint="Remove the comma at the line and column shown.")
+        return problem(
+            "json-invalid",
+            shown,
+            f"a trailing comma before the end of the {closing} (line {line}, column {column}): JSON allows no comma after the last item",
+            line=line,
+            column=column,
+            hint="Remove the comma at the line and column shown.",
+        )
     if error.msg == "Expecting ',' delimiter" and before:
         line, column = line_col(text, before - 1)
-        return problem("json-invalid", shown, f"{error.msg} (line {error.lineno}, column {error.colno}): a comma is missing "
-                       f"after the value that ends at line {line}, column {column}", line=error.lineno, column=error.colno,
-                       hint=f"Add a comma after line {line}, column {column} (or remove what follows, if it is not meant to be there).")
+        return problem(
+            "json-invalid",
+            shown,
+            f"{error.msg} (line {error.lineno}, column {error.colno}): a comma is missing after the value that ends at line {line}, column {column}",
+            line=error.lineno,
+            column=error.colno,
+            hint=f"Add a comma after line {line}, column {column} (or remove what follows, if it is not meant to be there).",
+        )
     return problem("json-invalid", shown, f"{error.msg} (line {error.lineno}, column {error.colno})", line=error.lineno, column=error.colno)
 
 
@@ -236,9 +266,11 @@ def parse_toml(text: str, shown: str) -> tuple[dict | None, list[Problem]]:
 # A TOML date, date-time or time literal where a value starts (after '=', '[', ',' or '{', then spaces,
 # newlines and comments). Used only to find the lines of values tomllib already parsed as dates: a miss
 # costs a line number, not a check. Possessive: a long comment is not backtracked into.
-_TOML_DATETIME = re.compile(r"(?<=[=\[,{])((?:[ \t\r\n]|#[^\n]*+)*+)"
-                            r"(\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})?)?|\d{2}:\d{2}:\d{2}(?:\.\d+)?)"
-                            r"(?=[ \t\r\n,\]}#]|\Z)")
+_TOML_DATETIME = re.compile(
+    r"(?<=[=\[,{])((?:[ \t\r\n]|#[^\n]*+)*+)"
+    r"(\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})?)?|\d{2}:\d{2}:\d{2}(?:\.\d+)?)"
+    r"(?=[ \t\r\n,\]}#]|\Z)"
+)
 _TOML_MARKER = "newsclaims-toml-datetime-"
 
 
@@ -278,9 +310,8 @@ def toml_literals(text: str, paths: list[list]) -> list[tuple[int, int, str] | N
                 node = node[key]
         except (KeyError, IndexError, TypeError):
             node = None
-        if isinstance(node, str) and node.startswith(_TOML_MARKER) and node[len(_TOML_MARKER):].isdigit() \
-                and int(node[len(_TOML_MARKER):]) < len(matches):
-            match = matches[int(node[len(_TOML_MARKER):])]
+        if isinstance(node, str) and node.startswith(_TOML_MARKER) and node[len(_TOML_MARKER) :].isdigit() and int(node[len(_TOML_MARKER) :]) < len(matches):
+            match = matches[int(node[len(_TOML_MARKER) :])]
             located.append((*line_col(text, match.start(2)), match.group(2)))
         else:
             located.append(None)
@@ -414,7 +445,10 @@ def decode_json(data: bytes, shown: str) -> tuple[object | None, str | None, lis
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        return None, None, [problem("encoding-not-utf8", shown, f"byte {error.start} is not valid UTF-8: {error.reason}",
-                                    line=data.count(b"\n", 0, error.start) + 1)]
+        return (
+            None,
+            None,
+            [problem("encoding-not-utf8", shown, f"byte {error.start} is not valid UTF-8: {error.reason}", line=data.count(b"\n", 0, error.start) + 1)],
+        )
     value, problems = parse_json(text, shown)
     return value, text, problems

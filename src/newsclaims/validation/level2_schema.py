@@ -1,5 +1,4 @@
-"""Level 2, schema: the problems JSON Schema finds, each with its code, pointer and a hint.
-"""
+"""Level 2, schema: the problems JSON Schema finds, each with its code, pointer and a hint."""
 
 from __future__ import annotations
 
@@ -59,20 +58,38 @@ def describe_schema_error(error, schema: dict | None = None, node: dict | None =
         allowed = _quote_all(kind.options)
         near = near_matches(error.instance, [o for o in kind.options if isinstance(o, str)], limit=1) if isinstance(error.instance, str) else []
         also = f"Did you mean {json.dumps(near[0], ensure_ascii=False)}? " if near else ""
-        return "schema-enum", f"{json.dumps(error.instance, ensure_ascii=False)[:200]} is not an allowed value; allowed: {allowed}", f"{also}Use one of: {allowed} (definitions in corpus/GUIDELINES.md)."
+        return (
+            "schema-enum",
+            f"{json.dumps(error.instance, ensure_ascii=False)[:200]} is not an allowed value; allowed: {allowed}",
+            f"{also}Use one of: {allowed} (definitions in corpus/GUIDELINES.md).",
+        )
     if kind_name == "Type":
         return "schema-type", error.message[:300], None
     if kind_name == "Pattern":
         if list(error.instance_path) == ["doc_id"]:
             return "doc-id-invalid", f"doc_id {json.dumps(error.instance, ensure_ascii=False)[:200]} is not a slug matching {kind.pattern}", None
         return "schema-pattern", f"{json.dumps(error.instance, ensure_ascii=False)[:200]} does not match {kind.pattern}", None
-    if kind_name in ("Minimum", "Maximum", "ExclusiveMinimum", "ExclusiveMaximum", "MinLength", "MaxLength", "MinItems", "MaxItems", "MinProperties", "MaxProperties"):
+    if kind_name in (
+        "Minimum",
+        "Maximum",
+        "ExclusiveMinimum",
+        "ExclusiveMaximum",
+        "MinLength",
+        "MaxLength",
+        "MinItems",
+        "MaxItems",
+        "MinProperties",
+        "MaxProperties",
+    ):
         shown = json.dumps(error.instance, ensure_ascii=False)
         shown = shown if len(shown) <= 80 else shown[:77] + "..."
         return "schema-range", f"{shown} breaks {kind_name[0].lower() + kind_name[1:]} {kind.limit}", None
     if kind_name == "FalseSchema" and error.instance_path and error.instance_path[-1] in ("prefix", "suffix", "occurrence"):
-        return ("span-not-anchored", f"{error.instance_path[-1]} is an authoring helper, and this span already has start/end",
-                "Run `newsclaims anchor FILE`: it places the span by its quote and removes the helper; or delete the helper to keep the offsets.")
+        return (
+            "span-not-anchored",
+            f"{error.instance_path[-1]} is an authoring helper, and this span already has start/end",
+            "Run `newsclaims anchor FILE`: it places the span by its quote and removes the helper; or delete the helper to keep the offsets.",
+        )
     if kind_name == "UniqueItems":
         return "schema-unique-items", error.message[:300], None
     return "schema-invalid", error.message[:300], None
@@ -140,8 +157,14 @@ def check_schema(instance, schema_dir: Path, name: str, shown: str) -> list[Prob
     _check_piece(schema, schema, instance, [], shown, problems)
     if len(problems) > MAX_SCHEMA_PROBLEMS:
         first = problems[MAX_SCHEMA_PROBLEMS - 1]
-        problems = problems[:MAX_SCHEMA_PROBLEMS - 1] + [
-            problem(first.code, shown, f"{first.message}; and more schema problems that are not listed (at most "
-                    f"{MAX_SCHEMA_PROBLEMS} per file): fix these first", pointer=first.pointer, hint=first.hint)]
+        problems = problems[: MAX_SCHEMA_PROBLEMS - 1] + [
+            problem(
+                first.code,
+                shown,
+                f"{first.message}; and more schema problems that are not listed (at most {MAX_SCHEMA_PROBLEMS} per file): fix these first",
+                pointer=first.pointer,
+                hint=first.hint,
+            )
+        ]
     # Errors come in schema order; report them in document order, stable for tests.
     return sorted(problems, key=lambda p: (p.pointer, p.code, p.message))

@@ -21,10 +21,18 @@ def check_references(annotation: dict, path, file_stem: str | None, source_ids: 
     shown, problems = shown_path(path), []
     doc_id = annotation["doc_id"]
     if file_stem is not None and file_stem != doc_id:
-        problems.append(problem("doc-id-mismatch", shown, f"the file is named {file_stem!r} but its doc_id is {doc_id!r}", pointer="/doc_id",
-                                hint=f"Rename the file to {doc_id}.json, or set doc_id to {file_stem!r}."))
+        problems.append(
+            problem(
+                "doc-id-mismatch",
+                shown,
+                f"the file is named {file_stem!r} but its doc_id is {doc_id!r}",
+                pointer="/doc_id",
+                hint=f"Rename the file to {doc_id}.json, or set doc_id to {file_stem!r}.",
+            )
+        )
 
     seen: dict[str, str] = {}
+
     def check_id(local_id: str | None, pointer: str) -> None:
         if local_id is None:  # left out for `newsclaims anchor` to fill (check_anchoring reports it)
             return
@@ -50,15 +58,30 @@ def check_references(annotation: dict, path, file_stem: str | None, source_ids: 
     for c, claim in enumerate(annotation["claims"] if all_named else ()):
         for a, entity_id in enumerate(claim["about"]):
             if entity_id not in entity_ids:
-                problems.append(problem("unknown-entity", shown, f"claim {claim.get('id', '#' + str(c + 1))!r} is about {entity_id!r}, which no entity of this file has as id", pointer=f"/claims/{c}/about/{a}",
-                                        hint=_entity_hint(entity_id, names, claim["about"])))
+                problems.append(
+                    problem(
+                        "unknown-entity",
+                        shown,
+                        f"claim {claim.get('id', '#' + str(c + 1))!r} is about {entity_id!r}, which no entity of this file has as id",
+                        pointer=f"/claims/{c}/about/{a}",
+                        hint=_entity_hint(entity_id, names, claim["about"]),
+                    )
+                )
 
     if source_ids is not None:
+
         def check_source(source_id: str | None, pointer: str) -> None:
             if source_id is not None and source_id not in source_ids:
                 near = did_you_mean(source_id, sorted(source_ids), "source id")
-                problems.append(problem("unknown-source", shown, f"source {source_id!r} is not in corpus/sources.json", pointer=pointer,
-                                        hint=f"{CATALOGUE['unknown-source'].hint} {near}" if near else None))
+                problems.append(
+                    problem(
+                        "unknown-source",
+                        shown,
+                        f"source {source_id!r} is not in corpus/sources.json",
+                        pointer=pointer,
+                        hint=f"{CATALOGUE['unknown-source'].hint} {near}" if near else None,
+                    )
+                )
 
         metadata = annotation["metadata"]
         check_source(metadata["publisher_source_id"], "/metadata/publisher_source_id")

@@ -22,11 +22,17 @@ def link_problem(path, corpus_dir: Path):
     try:
         target = path.resolve(strict=True)
     except (OSError, RuntimeError):  # missing target, or a loop (RuntimeError on Python < 3.13)
-        return problem("unexpected-file", shown_path(path), "a symbolic link that cannot be followed (its target is missing, or it loops)",
-                       hint="Replace the link by the file itself.")
+        return problem(
+            "unexpected-file",
+            shown_path(path),
+            "a symbolic link that cannot be followed (its target is missing, or it loops)",
+            hint="Replace the link by the file itself.",
+        )
     if not target.is_relative_to(corpus_dir.resolve()):
         return problem("unexpected-file", shown_path(path), f"a symbolic link to {target}, outside the corpus", hint="Replace the link by the file itself.")
     return None
+
+
 CORPUS_FOLDERS = {"documents": ".txt", "annotations": ".json"}  # folder of corpus/ -> the suffix of its files
 IGNORED_NAMES = (".gitkeep", ".gitattributes")  # what git needs in those folders
 
@@ -86,8 +92,12 @@ def entry_problem(path, name: str, suffix: str, regular: bool) -> Problem | None
         return problem("unexpected-file", shown_path(path), "a folder or special file where only files belong")
     stem, dot, extension = name.rpartition(".")
     if not dot or "." + extension != suffix or not DOC_ID.match(stem):
-        return problem("unexpected-file", shown_path(path), f"the name is not <doc_id>{suffix} with a lowercase slug doc_id",
-                       hint=f"Name the file <doc_id>{suffix}, doc_id from a-z, 0-9 and '-' (3-81 characters).")
+        return problem(
+            "unexpected-file",
+            shown_path(path),
+            f"the name is not <doc_id>{suffix} with a lowercase slug doc_id",
+            hint=f"Name the file <doc_id>{suffix}, doc_id from a-z, 0-9 and '-' (3-81 characters).",
+        )
     return None
 
 
@@ -118,9 +128,17 @@ def corpus_inventory(layout: Layout) -> Inventory:
     if linked:
         report.problems += linked
         return Inventory(report)
-    report.settings, problems = check_settings(layout.settings_path, layout.schema_dir) if layout.settings_path.exists() else (None, [problem("file-unreadable", shown_path(layout.settings_path), "corpus/corpus.toml is missing")])
+    report.settings, problems = (
+        check_settings(layout.settings_path, layout.schema_dir)
+        if layout.settings_path.exists()
+        else (None, [problem("file-unreadable", shown_path(layout.settings_path), "corpus/corpus.toml is missing")])
+    )
     report.problems += problems
-    report.sources, problems = check_sources(layout.sources_path, layout.schema_dir) if layout.sources_path.exists() else (None, [problem("file-unreadable", shown_path(layout.sources_path), "corpus/sources.json is missing")])
+    report.sources, problems = (
+        check_sources(layout.sources_path, layout.schema_dir)
+        if layout.sources_path.exists()
+        else (None, [problem("file-unreadable", shown_path(layout.sources_path), "corpus/sources.json is missing")])
+    )
     report.problems += problems
     report.files_checked = 2
     return document_listing(layout, report)
