@@ -17,7 +17,7 @@ from .common import EXIT_INVALID, EXIT_OK, add_format, add_root, add_workers, la
 
 
 # what exit status 1 means for this command (its --help and the README say it)
-EXIT_ONE = "problems found"
+EXIT_ONE = "problems found (after the fixes)"
 
 
 def register(commands) -> None:

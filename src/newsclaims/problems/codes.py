@@ -87,7 +87,7 @@ CATALOGUE: dict[str, Code] = {
     # level 4, the guideline's rules (validation/guideline.py; each rule with its code: problems/rules.py, GUIDELINES.md section 5)
     "span-final-punctuation": Code(CONTENT, "A claim, cue or source span ends on its sentence's final punctuation (. ! ?).", "Move end before the punctuation (the hint gives the offsets and text): spans leave out the final full stop.", WARNING),
     "mention-possessive": Code(CONTENT, "A mention ends on a possessive 's.", "Move end before the 's (the hint gives the offsets and text): in \"Israel's\" the mention is `Israel`.", WARNING),
-    "mention-overlap": Code(CONTENT, "Two mentions overlap (without covering the same offsets): mentions never overlap.", "Keep the longest name as one mention and delete the other; \"IDF/IAF\" is two mentions side by side."),
+    "mention-overlap": Code(CONTENT, "Two mentions overlap (without covering the same offsets): mentions never overlap.", "Keep the longest name as one mention and delete the other; \"IDF/IAF\" is two mentions side by side.", WARNING),
     "mention-order": Code(CONTENT, "An entity's mentions are not listed in reading order.", "Sort the entity's mentions by start (their ids stay), or run `newsclaims validate --fix`.", WARNING),
     "claim-question": Code(CONTENT, "A claim is a question (its sentence ends on '?').", "Delete the claim, or annotate the answer the text gives: questions are not claims.", WARNING),
     "claim-overlap": Code(CONTENT, "Two claims overlap and neither holds the other: claims nest or stay apart.", "Make one claim hold the other (a nested claim), or end one before the other starts.", WARNING),
