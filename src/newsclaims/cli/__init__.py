@@ -24,7 +24,7 @@ from .. import __version__
 from ..errors import UsageError
 from . import adjudicate, agree, anchor, build, card, codes, diff, export, import_, new, publish, reanchor, split, synth, validate, verify, view
 from .common import (EXIT_ENVIRONMENT, EXIT_INTERRUPTED, EXIT_STATUS_EPILOG, EXIT_USAGE, ROOT_HELP, as_environment_failure,
-                     exit_status_epilog, pipe_safe)
+                     add_format, add_root, exit_status_epilog, pipe_safe)
 
 COMMANDS = (new, anchor, validate, codes, build, split, diff, verify, card, publish, import_, export, view, agree, adjudicate,
             reanchor, synth)  # the order of --help
@@ -38,9 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
         command.register(commands)
-    for module in COMMANDS:  # every command's --help ends with the exit codes it can return
-        name = module.__name__.rsplit(".", 1)[1].rstrip("_")
-        commands.choices[name].epilog = exit_status_epilog(getattr(module, "EXIT_ONE", "problems found or check failed"))
+    for module in COMMANDS:  # every command: the shared options, and its --help ends with the exit codes it can return
+        command = commands.choices[module.__name__.rsplit(".", 1)[1].rstrip("_")]
+        add_format(command)
+        add_root(command)
+        command.epilog = exit_status_epilog(module.EXIT_ONE)
     return parser
 
 

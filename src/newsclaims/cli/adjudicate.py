@@ -8,7 +8,7 @@ from pathlib import Path
 from ..annotations.adjudication import format_disagreements
 from ..problems.record import shown_path
 from ..workflows.adjudicate import adjudicate
-from .common import EXIT_INVALID, EXIT_OK, add_format, add_root, layout_of, print_json, print_problems
+from .common import EXIT_INVALID, EXIT_OK, layout_of, print_json, print_problems
 
 
 # what exit status 1 means for this command (its --help and the README say it)
@@ -22,8 +22,6 @@ def register(commands) -> None:
     parser.add_argument("--out", metavar="FILE", help="where --write writes (default: corpus/annotations/<doc_id>.json)")
     parser.add_argument("--force", action="store_true", help="let --write replace an existing file")
     parser.add_argument("--base", metavar="ANNOTATOR", help="the reading the gold file starts from (default: the first annotator by name)")
-    add_format(parser)
-    add_root(parser)
     parser.set_defaults(handler=run)
 
 

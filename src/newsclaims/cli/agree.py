@@ -9,8 +9,6 @@ from ..workflows.agree import agree
 from .common import (
     EXIT_INVALID,
     EXIT_OK,
-    add_format,
-    add_root,
     layout_of,
     print_json,
     print_problems,
@@ -24,8 +22,6 @@ EXIT_ONE = "the readings cannot be read (problems listed)"
 def register(commands) -> None:
     parser = commands.add_parser("agree", help="inter-annotator agreement of the readings in corpus/annotators/, per layer")
     parser.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="documents to measure (default: every document with two readings or more)")
-    add_format(parser)
-    add_root(parser)
     parser.set_defaults(handler=run)
 
 

@@ -10,8 +10,6 @@ from ..workflows.anchor import anchor_files
 from .common import (
     EXIT_INVALID,
     EXIT_OK,
-    add_format,
-    add_root,
     layout_of,
     print_json,
     print_problems,
@@ -27,8 +25,6 @@ def register(commands) -> None:
     parser = commands.add_parser("anchor", help="fill the offsets and ids of spans written by their quote (text, prefix, suffix, occurrence)")
     parser.add_argument("paths", nargs="*", metavar="FILE", help="annotation files or folders (default: every file of corpus/annotations/)")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when a file would change")
-    add_format(parser)
-    add_root(parser)
     parser.set_defaults(handler=run)
 
 

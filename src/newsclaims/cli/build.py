@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..workflows.build import build
-from .common import (EXIT_INVALID, EXIT_OK, add_format, add_root, add_workers, layout_of, positive_float, print_json,
+from .common import (EXIT_INVALID, EXIT_OK, add_workers, layout_of, positive_float, print_json,
                      print_problems, writing)
 
 
@@ -18,8 +18,6 @@ def register(commands) -> None:
     parser = commands.add_parser("build", help="validate the corpus and build the Hugging Face dataset folder data/")
     parser.add_argument("--out", help="where to write the dataset folder (default: data/ of the project); only a folder "
                                       "a build wrote, an empty or a new one is ever replaced")
-    add_format(parser)
-    add_root(parser)
     add_workers(parser)
     parser.add_argument("--shard-mb", type=positive_float, default=1024, metavar="MB",
                         help="Arrow megabytes per Parquet file before a new shard starts (default: 1024, about 300-500 MB on disk)")

@@ -9,8 +9,6 @@ from ..workflows.card import check_card, write_citation
 from .common import (
     EXIT_INVALID,
     EXIT_OK,
-    add_format,
-    add_root,
     add_workers,
     layout_of,
     print_json,
@@ -30,8 +28,6 @@ def register(commands) -> None:
     mode.add_argument("--check", action="store_true", help="exit 1 and show a unified diff when data/README.md or CITATION.cff "
                                                           "differs from what `newsclaims build` (and --write-citation) would write")
     mode.add_argument("--write-citation", action="store_true", help="write CITATION.cff from corpus/corpus.toml (replaces the file)")
-    add_format(parser)
-    add_root(parser)
     add_workers(parser, "worker processes for the build the card comes from")
     parser.set_defaults(handler=run)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..problems import CATALOGUE, LEVEL_NAMES
-from .common import EXIT_OK, add_format, add_root, print_json
+from .common import EXIT_OK, print_json
 
 
 # what exit status 1 means for this command (its --help and the README say it)
@@ -12,8 +12,6 @@ EXIT_ONE = None
 
 def register(commands) -> None:
     parser = commands.add_parser("codes", help="list the problem codes (docs/errors.md has the full catalogue)")
-    add_format(parser)
-    add_root(parser)  # accepted for a uniform CLI; the catalogue does not depend on the project
     parser.set_defaults(handler=run)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..dataset.diff import diff_as_dict, diff_builds, format_diff
 from ..project import find_root, resolve_layout
-from .common import EXIT_INVALID, EXIT_OK, add_format, add_root
+from .common import EXIT_INVALID, EXIT_OK
 
 
 # what exit status 1 means for this command (its --help and the README say it)
@@ -19,8 +19,6 @@ def register(commands) -> None:
     parser = commands.add_parser("diff", help="compare two builds: data folders or git revisions (exit 1 when they differ)")
     parser.add_argument("old", help="a data folder, or a git revision whose data/ is compared")
     parser.add_argument("new", help="a data folder, or a git revision")
-    add_format(parser)
-    add_root(parser)
     parser.set_defaults(handler=run)
 
 

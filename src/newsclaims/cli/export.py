@@ -10,8 +10,6 @@ from ..workflows.export import export_documents
 from .common import (
     EXIT_INVALID,
     EXIT_OK,
-    add_format,
-    add_root,
     add_workers,
     layout_of,
     print_json,
@@ -32,8 +30,6 @@ def register(commands) -> None:
     parser.add_argument("--as", dest="as_", choices=["predictions", "annotations"], default="predictions",
                         help="Label Studio: write the labels as predictions (default) or annotations")
     parser.add_argument("--force", action="store_true", help="write into an --out that is not empty")
-    add_format(parser)
-    add_root(parser)
     add_workers(parser)
     parser.set_defaults(handler=run)
 

@@ -10,8 +10,6 @@ from ..workflows.import_ import import_documents
 from .common import (
     EXIT_INVALID,
     EXIT_OK,
-    add_format,
-    add_root,
     layout_of,
     print_json,
     print_problems,
@@ -37,8 +35,6 @@ def register(commands) -> None:
                         help="a label with no mapping: refuse the import (error, the default) or skip its spans and count them (skip)")
     parser.add_argument("--force", action="store_true", help="replace documents of --out that have the same doc_id")
     parser.add_argument("--dry-run", action="store_true", help="write nothing; print what would be written")
-    add_format(parser)
-    add_root(parser)
     parser.set_defaults(handler=run)
 
 

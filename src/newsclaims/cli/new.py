@@ -10,8 +10,6 @@ from ..workflows.new import new_document
 from .common import (
     EXIT_INVALID,
     EXIT_OK,
-    add_format,
-    add_root,
     layout_of,
     print_json,
     print_problems,
@@ -31,8 +29,6 @@ def register(commands) -> None:
     parser.add_argument("--annotator", help="your annotator handle (default: git's user.name)")
     parser.add_argument("--language", default="en", help="BCP 47 language tag of the text (default: en)")
     parser.add_argument("--genre", default="news", choices=["news", "opinion", "analysis", "other"], help="kind of article (default: news)")
-    add_format(parser)
-    add_root(parser)
     parser.set_defaults(handler=run)
 
 

@@ -10,8 +10,6 @@ from ..workflows.publish import publish_release
 from .common import (
     EXIT_INVALID,
     EXIT_OK,
-    add_format,
-    add_root,
     add_workers,
     layout_of,
     print_json,
@@ -39,8 +37,6 @@ def register(commands) -> None:
                                                                 "message, tag): no network, no token")
     parser.add_argument("--private", action="store_true", help="create the repository private (an existing one keeps its visibility)")
     parser.add_argument("--endpoint", metavar="URL", help="the Hub's address, for a self-hosted Hub (default: huggingface_hub's, HF_ENDPOINT)")
-    add_format(parser)
-    add_root(parser)
     add_workers(parser, "worker processes for the fresh build that data/ is compared with")
     parser.set_defaults(handler=run)
 

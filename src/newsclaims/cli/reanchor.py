@@ -9,7 +9,7 @@ from ..annotations.reanchor import format_plan
 from ..errors import UsageError
 from ..problems.record import shown_path
 from ..workflows.reanchor import reanchor
-from .common import EXIT_INVALID, EXIT_OK, add_format, add_root, layout_of, print_json
+from .common import EXIT_INVALID, EXIT_OK, layout_of, print_json
 
 
 # what exit status 1 means for this command (its --help and the README say it)
@@ -21,8 +21,6 @@ def register(commands) -> None:
     parser.add_argument("doc_id", metavar="DOC_ID")
     parser.add_argument("--old", metavar="FILE", help="the text the annotation was made on (default: the last committed version with its text_sha256)")
     parser.add_argument("--accept-edited", action="store_true", help="write spans whose own words changed, with their new text")
-    add_format(parser)
-    add_root(parser)
     parser.set_defaults(handler=run)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..problems import shown_path
 from ..splits.assignment import SPLIT_NAMES, split_counts
 from ..workflows.split import split
-from .common import EXIT_INVALID, EXIT_OK, add_format, add_root, layout_of, print_json, print_problems, writing
+from .common import EXIT_INVALID, EXIT_OK, layout_of, print_json, print_problems, writing
 
 
 # what exit status 1 means for this command (its --help and the README say it)
@@ -17,8 +17,6 @@ def register(commands) -> None:
     parser.add_argument("--reshuffle", action="store_true",
                         help="reassign every document (needed after changing the salt or ratios in corpus.toml)")
     parser.add_argument("--dry-run", action="store_true", help="print what would change, write nothing")
-    add_format(parser)
-    add_root(parser)
     parser.set_defaults(handler=run)
 
 

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from ..errors import UsageError
-from .common import (EXIT_OK, MAX_WORKERS, add_format, add_root, non_negative_int, print_json, whole_number, worker_count,
+from .common import (EXIT_OK, MAX_WORKERS, non_negative_int, print_json, whole_number, worker_count,
                      writing)
 
 
@@ -30,8 +30,6 @@ def register(commands) -> None:
                         help="corrupt K documents with one known error each, listed in DIR/injected_errors.json")
     parser.add_argument("--workers", type=worker_count, default=None, metavar="N", help=f"processes, 1-{MAX_WORKERS} (default: every core)")
     parser.add_argument("--force", action="store_true", help="replace a synthetic corpus that synth wrote in DIR (and nothing else)")
-    add_format(parser)
-    add_root(parser)  # accepted for a uniform CLI; synth writes --out, it reads no project
     parser.set_defaults(handler=run)
 
 

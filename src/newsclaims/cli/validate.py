@@ -13,7 +13,7 @@ import orjson
 
 from ..problems.render import render_problems
 from ..workflows.fix import FixReport, fix_files
-from .common import EXIT_INVALID, EXIT_OK, add_format, add_root, add_workers, layout_of, print_json, print_problems
+from .common import EXIT_INVALID, EXIT_OK, add_workers, layout_of, print_json, print_problems
 
 
 # what exit status 1 means for this command (its --help and the README say it)
@@ -23,8 +23,6 @@ EXIT_ONE = "problems found (after the fixes)"
 def register(commands) -> None:
     parser = commands.add_parser("validate", help="check corpus files: parse, schema, references, content")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check (default: the whole corpus)")
-    add_format(parser)
-    add_root(parser)
     add_workers(parser, "worker processes for a whole-corpus check")
     parser.add_argument("--changed", nargs="?", const="", metavar="REV",
                         help="only the files changed since REV (default: the merge base with main), staged, unstaged or untracked")

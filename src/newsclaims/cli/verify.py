@@ -8,7 +8,7 @@ from pathlib import Path
 from ..dataset.manifest import MANIFEST, verify
 from ..errors import UsageError
 from ..project import find_root, resolve_layout
-from .common import EXIT_INVALID, EXIT_OK, add_format, add_root, print_json
+from .common import EXIT_INVALID, EXIT_OK, print_json
 
 
 # what exit status 1 means for this command (its --help and the README say it)
@@ -18,8 +18,6 @@ EXIT_ONE = "the folder differs from its manifest"
 def register(commands) -> None:
     parser = commands.add_parser("verify", help="check a dataset folder against its manifest.json (exit 1 when it differs)")
     parser.add_argument("folder", nargs="?", help="the dataset folder (default: the project's data/, found as --root is)")
-    add_format(parser)
-    add_root(parser)
     parser.set_defaults(handler=run)
 
 

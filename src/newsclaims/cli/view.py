@@ -8,8 +8,6 @@ from pathlib import Path
 from ..errors import UsageError
 from .common import (
     EXIT_OK,
-    add_format,
-    add_root,
     add_workers,
     layout_of,
     print_json,
@@ -28,8 +26,6 @@ def register(commands) -> None:
     parser.add_argument("--from", dest="origin", choices=["corpus", "data"], default="corpus",
                         help="render the corpus (validated: problems are shown at their spans) or a built data folder")
     parser.add_argument("--data", metavar="DIR", help="with --from data: the data folder (default: the project's data/, else ./data)")
-    add_format(parser)
-    add_root(parser)
     add_workers(parser, "worker processes validating the corpus")
     parser.set_defaults(handler=run)
 

@@ -54,16 +54,30 @@ class StageContext:
 
 
 @dataclass
-class BatchResult:
+class PassSummary:
+    """What the per-document pass found, for a batch or summed over every batch (`merge`)."""
+
     problems: list[Problem] = field(default_factory=list)
     files_checked: int = 0
     stories: dict[str, str] = field(default_factory=dict)  # valid doc_id -> story_id, for documents in a story
     stale: dict[str, tuple[str, str]] = field(default_factory=dict)  # doc_id -> (its split, its group's hash)
+    statistics: Counter = field(default_factory=Counter)  # (config, split, column, value) -> count
+
+    def merge(self, other: PassSummary, statistics: bool = True) -> None:
+        self.problems += other.problems
+        self.files_checked += other.files_checked
+        self.stories.update(other.stories)
+        self.stale.update(other.stale)
+        if statistics:
+            self.statistics.update(other.statistics)
+
+
+@dataclass
+class BatchResult(PassSummary):
     # (config, split) -> the rows as an Arrow IPC stream (see `record_batch`): three times cheaper to
     # send between processes than a pickled RecordBatch, and the same buffer layout whichever engine
     # or process made it (Arrow byte counts decide row groups and shards, so they must not vary).
     batches: dict[tuple[str, str], bytes] = field(default_factory=dict)
-    statistics: Counter = field(default_factory=Counter)  # (config, split, column, value) -> count
     documents: list[Document] = field(default_factory=list)
 
 

@@ -16,14 +16,13 @@ import itertools
 import os
 import shutil
 import stat
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..dataset import card, croissant, manifest
 from ..dataset.parquet import SHARD_BYTES, ShardWriter, file_schema
 from ..dataset.rows import source_rows
-from ..dataset.stage import StageContext, process_batch, record_batch
+from ..dataset.stage import PassSummary, StageContext, process_batch, record_batch
 from ..engine.local import run_local, start_workers_early
 from ..problems.record import Problem, has_errors, shown_path
 from ..publish.release import version_problems
@@ -52,20 +51,11 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)  # of a build that was not refused for them
 
 
-def shard_name(split: str, index: int = 0, total: int = 1) -> str:
-    return f"{split}-{index:05d}-of-{total:05d}.parquet"
-
-
 @dataclass
-class Written:
-    """What the per-document pass produced."""
+class Written(PassSummary):
+    """What the per-document pass produced: its summary over every batch, and the Parquet writers."""
 
-    problems: list[Problem] = field(default_factory=list)
-    files_checked: int = 0
-    stories: dict[str, str] = field(default_factory=dict)  # valid doc_id -> story_id, for documents in a story
-    stale: dict[str, tuple[str, str]] = field(default_factory=dict)  # doc_id -> (its split, its group's hash)
     writers: dict[tuple[str, str], ShardWriter] = field(default_factory=dict)
-    statistics: Counter = field(default_factory=Counter)
 
 
 def write_documents(layout: Layout, inventory, listed: ListedAssignment | None, target: Path, workers: int | None,
@@ -92,14 +82,10 @@ def write_documents(layout: Layout, inventory, listed: ListedAssignment | None, 
     written = Written(files_checked=report.files_checked)
     refused = False
     for result in results:
-        written.problems += result.problems
-        written.files_checked += result.files_checked
-        written.stories.update(result.stories)
-        written.stale.update(result.stale)
         refused = refused or has_errors(result.problems)  # warnings (a bidi control in a text) do not stop the build
+        written.merge(result, statistics=not refused)
         if refused:
             continue
-        written.statistics.update(result.statistics)
         for (config, split), stream in result.batches.items():
             batch = record_batch(stream)
             writer = written.writers.get((config, split))
