@@ -76,7 +76,9 @@ def test_an_unknown_entity_lists_the_entities_with_their_names(mini_project, cap
     record = _only(_validate(mini_project, capsys)[1], "unknown-entity")
     assert f"Did you mean `{free[0]}`" in record["hint"] and "(Vladimir Putin)" in record["hint"]
     suggested = re.search(r"Did you mean `([^`]+)`", record["hint"]).group(1)
-    _edit(mini_project, lambda a: a["claims"][0]["about"].__setitem__(-1, suggested))
+    about = json.loads(re.search(r"Then about is: (\[[^\]]*\])", record["hint"]).group(1))
+    assert suggested in about and about == sorted(about, key=lambda i: int(i[1:]))  # in id order: no about-order after it
+    _edit(mini_project, lambda a: a["claims"][0].update(about=about))
     assert _validate(mini_project, capsys) == (0, [])
 
 
