@@ -166,3 +166,12 @@ def test_a_missing_comma_says_after_which_value(mini_project, capsys):
     lines[2] += ","
     path.write_text("\n".join(lines), encoding="utf-8")
     assert _validate(mini_project, capsys) == (0, [])
+
+
+def test_an_unknown_entity_hint_gives_about_in_id_order(mini_project, capsys):
+    _edit(mini_project, lambda a: a["claims"][0]["about"].insert(0, "e10"))  # e1 (Vladimir Putin) mistyped, written first
+    record = _only(_validate(mini_project, capsys)[1], "unknown-entity")
+    about = json.loads(re.search(r"Then about is: (\[[^\]]*\])", record["hint"]).group(1))
+    assert about == ["e1", "e3", "e4"]  # the near id in place of the typo, in id order: no about-order after it
+    _edit(mini_project, lambda a: a["claims"][0].update(about=about))
+    assert _validate(mini_project, capsys) == (0, [])

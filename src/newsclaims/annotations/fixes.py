@@ -15,7 +15,7 @@ import copy
 import hashlib
 from dataclasses import dataclass, field
 
-from ..validation.guideline import entity_number
+from ..validation.level3_references import entity_number
 from ..validation.level4_content import iter_spans
 from ..validation.quotes import occurrences
 

@@ -14,7 +14,7 @@ import json
 from dataclasses import replace
 
 from ..problems.record import Problem, problem, shown_path
-from .level3_references import AUTHOR_SOURCE
+from .level3_references import AUTHOR_SOURCE, entity_number
 
 # the codes of this module: problems/rules.py names each, tests/validation/test_guideline_rules.py keeps them in step
 GUIDELINE_CODES = ("span-final-punctuation", "mention-possessive", "mention-overlap", "mention-order", "claim-question",
@@ -27,11 +27,6 @@ CLOSERS = "\"'\u2019\u201d)]\u00bb"  # what may stand between a claim and its se
 QUOTATION_MARKS = "\"\u201c\u201d\u201e\u00ab\u00bb"
 CERTAINTY_MARKERS = ("clearly", "of course", "would", "would be able")  # "are not hedges" (section 3, Hedging)
 BETWEEN_ADJACENT = " \t\n\u00a0,;:\u2014\u2013-()"  # a cue "next to" its claim: only these between them
-
-
-def entity_number(entity_id: str) -> int:
-    """e12 -> 12: `about` is ordered by entity id, as numbers (e2 before e10)."""
-    return int(entity_id[1:]) if entity_id[1:].isdigit() else 0
 
 
 def _trimmed(span: dict, text: str) -> tuple[int, str] | None:

@@ -12,6 +12,11 @@ from ..problems.suggest import FEW, did_you_mean, near_matches
 AUTHOR_SOURCE = "author"
 
 
+def entity_number(entity_id: str) -> int:
+    """e12 -> 12: `about` is ordered by entity id, as numbers (e2 before e10)."""
+    return int(entity_id[1:]) if entity_id[1:].isdigit() else 0
+
+
 def check_references(annotation: dict, path, file_stem: str | None, source_ids: set[str] | None) -> list[Problem]:
     """Ids unique, `about` and source ids resolve, file name equals doc_id.
 
@@ -99,6 +104,8 @@ def _entity_hint(entity_id: str, names: dict[str, str], about: list[str]) -> str
     parts = []
     if near:
         parts.append("Did you mean " + " or ".join(f"`{i}` ({names[i]})" for i in near) + "?")
+        fixed = sorted([near[0] if i == entity_id else i for i in about], key=entity_number)  # in id order: no about-order after it
+        parts.append('Then about is: [' + ", ".join(f'"{i}"' for i in fixed) + "].")
     if 0 < len(names) <= FEW:
         parts.append("The entities are: " + ", ".join(f"`{i}` ({name})" for i, name in names.items()) + ".")
     return f"{CATALOGUE['unknown-entity'].hint} {' '.join(parts)}" if parts else None
