@@ -33,7 +33,7 @@ from pathlib import Path
 
 CHUNK = 1024 * 1024
 SAMPLE_SECONDS = 0.1  # how often the process tree's memory and CPU are sampled
-CONFIG_ORDER = ("documents", "entities", "mentions", "claims", "sources")
+CONFIG_ORDER = ("documents", "entities", "mentions", "claims", "sources", "ner")
 # The targets of issue 4 (2 cores, 100k documents of about 6 KB).
 TARGET_DOCS = 100_000
 TARGETS = {
