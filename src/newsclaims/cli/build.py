@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..workflows.build import build
 from .common import (EXIT_INVALID, EXIT_OK, add_workers, layout_of, positive_float, print_json,
                      print_problems, writing)
 
@@ -27,6 +26,8 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
+    from ..workflows.build import build  # datasets and pyarrow: imported when the command runs (see __init__)
+
     layout = layout_of(args)
     data_dir = Path(args.out) if args.out else layout.data_dir
     shard_bytes = max(1, int(args.shard_mb * (1 << 20)))  # the option is finite and above 0 (positive_float)

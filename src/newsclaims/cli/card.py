@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 
-from ..workflows.card import check_card, write_citation
 from .common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -33,6 +32,8 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
+    from ..workflows.card import check_card, write_citation  # datasets: imported when the command runs (see __init__)
+
     layout = layout_of(args)
     if args.write_citation:
         path = layout.root / "CITATION.cff"

@@ -6,7 +6,6 @@ import json
 import sys
 from pathlib import Path
 
-from ..dataset.diff import diff_as_dict, diff_builds, format_diff
 from ..project import find_root, resolve_layout
 from .common import EXIT_INVALID, EXIT_OK
 
@@ -23,6 +22,8 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
+    from ..dataset.diff import diff_as_dict, diff_builds, format_diff  # pyarrow: imported when the command runs (see __init__)
+
     # git revisions are looked up in the project's repository, wherever in it the command runs
     root = resolve_layout(args.root).root if args.root else (find_root(Path.cwd()) or Path.cwd())
     d = diff_builds(args.old, args.new, root)  # DiffError is a UsageError

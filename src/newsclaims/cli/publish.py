@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import sys
 
-from ..workflows.publish import publish_release
 from .common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -42,6 +41,8 @@ def register(commands) -> None:
 
 
 def run(args) -> int:
+    from ..workflows.publish import publish_release  # huggingface_hub, datasets: imported when the command runs (see __init__)
+
     layout = layout_of(args)
     result = publish_release(layout, args.repo_id, dry_run=args.dry_run, private=args.private, endpoint=args.endpoint,
                              workers=args.workers)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..dataset.manifest import MANIFEST, verify
 from ..errors import UsageError
 from ..project import find_root, resolve_layout
 from .common import EXIT_INVALID, EXIT_OK, print_json
@@ -32,6 +31,8 @@ def data_folder(args) -> Path:
 
 
 def run(args) -> int:
+    from ..dataset.manifest import MANIFEST, verify  # pyarrow: imported when the command runs (see __init__)
+
     folder = data_folder(args)
     if not (folder / MANIFEST).is_file():
         raise UsageError(f"{folder}: no {MANIFEST} here; give the folder of a built dataset (e.g. data/), or run "

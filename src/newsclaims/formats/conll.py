@@ -18,7 +18,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..problems.record import problem, shown_path
-from ..dataset.tokens import NESTED, OVERLAPPING, tag_document
 from .base import CorpusDocument, Plugin, RawDocument, RawEntity, RawSpan, ReadOptions, ReadResult, WriteOptions, WriteResult
 from .mapping import mapping_line
 
@@ -112,6 +111,10 @@ def _close(chunk, parts, entities, name, shown, options: ReadOptions, result: Re
 
 
 def write(documents: list[CorpusDocument], out: Path, options: WriteOptions) -> WriteResult:
+    # the ner tokenizer (numpy, pyarrow, datasets): imported when a CoNLL file is written, so that listing
+    # the plugins (the CLI's choices) stays light
+    from ..dataset.tokens import NESTED, OVERLAPPING, tag_document
+
     result = WriteResult()
     out.mkdir(parents=True, exist_ok=True)
     lines = []
