@@ -1,6 +1,6 @@
 """Starting the CLI does not import the heavy libraries: only the commands that need them do, when they run.
-(datasets alone costs most of a second: a `newsclaims validate` of 100,000 documents took 20% longer when the
-CLI imported every command's library up front.)"""
+(datasets alone costs most of a second: a `newsclaims validate` of 100,000 documents took 1.275 times as long
+when the CLI imported every command's library up front: docs/benchmarks.md, "The layout move".)"""
 
 import subprocess
 import sys

@@ -2,9 +2,9 @@
 `register(subparsers)` and `run(args) -> int`; `main()` parses the arguments, runs the command and maps
 the error hierarchy (errors.py) to exit codes. No library module imports this package.
 
-A command that needs datasets, pyarrow or huggingface_hub (build, card, diff, verify, publish) imports its
-library function inside run(): they cost most of a second to import, and `newsclaims validate` or `codes`
-should not pay it (tests/cli/test_import_cost.py).
+A command whose library needs datasets, pyarrow or huggingface_hub imports that library function inside
+run(): they cost most of a second to import, and `newsclaims validate` or `codes` should not pay it
+(tests/cli/test_import_cost.py fails when the CLI imports them on start).
 
 Exit codes (every command): 0 success, 1 invalid input or failed check (diff: the builds differ),
 2 usage error, refusal or internal error, 3 environment failure (disk full, read-only file system,
