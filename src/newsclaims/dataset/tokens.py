@@ -54,37 +54,32 @@ def _kind_of(character: str) -> int:
             | (NEWLINE if character == "\n" else 0))
 
 
-# by byte: the ASCII characters' kinds, 0 for the bytes of longer sequences (their code points are decoded)
-_ASCII = np.array([_kind_of(chr(code)) for code in range(128)] + [0] * 128, np.uint8)
+# by code point: the ASCII characters' kinds (and a last entry for every code point beyond, looked up apart)
+_ASCII = np.array([_kind_of(chr(code)) for code in range(128)] + [0], np.uint8)
 _KINDS: dict[int, int] = {}  # non-ASCII code point -> kind, filled as met
 
 
-def _characters(data: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-    """(the kind of every code point, the byte offset of every code point or None when all are ASCII)
-    of UTF-8 bytes: the code points beyond ASCII (rare in most texts) are decoded from their bytes."""
-    byte_at = None
-    if (data >= 0x80).any():
-        byte_at = np.flatnonzero((data & 0xC0) != 0x80)  # lead bytes: where each code point starts
-        first = data[byte_at]
-    else:
-        first = data
-    kinds = np.take(_ASCII, first)
-    wide = np.flatnonzero(first >= 0x80)
-    if len(wide):
-        at = byte_at[wide]
-        lead = data[at].astype(np.int64)
-        # the six bits of the n-th continuation byte (any byte past a shorter sequence: not used then)
-        following = [data[np.minimum(at + n, len(data) - 1)].astype(np.int64) & 0x3F for n in (0, 1, 2, 3)]
-        codes = np.where(lead >= 0xF0, ((lead & 0x07) << 18) | (following[1] << 12) | (following[2] << 6) | following[3],
-                         np.where(lead >= 0xE0, ((lead & 0x0F) << 12) | (following[1] << 6) | following[2],
-                                  ((lead & 0x1F) << 6) | following[1]))
-        unique = np.unique(codes)
-        for code in unique.tolist():
-            if code not in _KINDS:
-                _KINDS[code] = _kind_of(chr(code))
-        table = np.array([_KINDS[code] for code in unique.tolist()], np.uint8)
-        kinds[wide] = table[np.searchsorted(unique, codes)]
-    return kinds, byte_at
+def _code_points(joined: str) -> np.ndarray:
+    """The code points of a text (one UTF-32 unit each): Python's encoder makes them faster than
+    numpy could decode UTF-8, and an ASCII text is its own UTF-8."""
+    if joined.isascii():
+        return np.frombuffer(joined.encode("ascii"), np.uint8)
+    return np.frombuffer(joined.encode("utf-32-le"), np.uint32)
+
+
+def _kinds(codes: np.ndarray) -> np.ndarray:
+    """The kind of every code point: a table for ASCII, and for the others (rare in most texts) one
+    lookup per distinct code point."""
+    kinds = np.take(_ASCII, codes, mode="clip")  # every code point beyond ASCII gets the last entry
+    if codes.dtype != np.uint8:
+        wide = np.flatnonzero(codes >= 0x80)
+        if len(wide):
+            unique, where = np.unique(codes[wide], return_inverse=True)
+            for code in unique.tolist():
+                if code not in _KINDS:
+                    _KINDS[code] = _kind_of(chr(code))
+            kinds[wide] = np.array([_KINDS[code] for code in unique.tolist()], np.uint8)[where]
+    return kinds
 
 
 @dataclass
@@ -106,8 +101,8 @@ def tag_documents(texts: list[str], mention_documents, mention_starts, mention_e
     type in the schema's entity types), each document's in file order."""
     joined = "\n".join(texts)
     document_starts = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]], dtype=np.int64)
-    data = np.frombuffer(joined.encode("utf-8"), np.uint8)
-    kinds, byte_at = _characters(data)
+    codes = _code_points(joined)
+    kinds = _kinds(codes)
     size = len(kinds)
     m_doc = np.asarray(mention_documents, np.int64)
     m_start = document_starts[m_doc] + np.asarray(mention_starts, np.int64)
@@ -183,20 +178,26 @@ def tag_documents(texts: list[str], mention_documents, mention_starts, mention_e
     row_documents = np.searchsorted(document_starts, starts[row_offsets[:-1]], side="right") - 1
     token_offsets = np.repeat(document_starts[row_documents], np.diff(row_offsets))
 
-    return Tagged(_token_strings(data, byte_at, blank, starts, ends), (starts - token_offsets).astype(np.int32),
+    return Tagged(_token_strings(joined, codes, starts, ends), (starts - token_offsets).astype(np.int32),
                   (ends - token_offsets).astype(np.int32), tags, row_offsets, row_documents, tagging.tolist())
 
 
-def _token_strings(data: np.ndarray, byte_at: np.ndarray | None, blank: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.StringArray:
-    """text[start:end] of every token, made by Arrow from the UTF-8 bytes of the text: the tokens cover
-    exactly the characters that are not whitespace, so their bytes in order are the array's data."""
-    if byte_at is None:
-        lengths, kept = ends - starts, data[~blank]
-    else:
-        byte_at = np.append(byte_at, len(data))
-        lengths, kept = byte_at[ends] - byte_at[starts], data[np.repeat(~blank, np.diff(byte_at))]
-    offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int32)
-    return pa.StringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(kept))
+def _token_strings(joined: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.StringArray:
+    """text[start:end] of every token, cut by Arrow from the UTF-8 bytes of the text: an array whose
+    items are the tokens and the gaps between them, of which the tokens are taken."""
+    data = joined.encode("utf-8")
+    if codes.dtype != np.uint8:  # code point -> byte offset: add the extra bytes of the wide ones before it
+        wide = np.flatnonzero(codes >= 0x80)
+        extra = np.zeros(len(codes) + 1, np.int32)
+        extra[wide + 1] = 1 + (codes[wide] >= 0x800) + (codes[wide] >= 0x10000)
+        np.cumsum(extra, out=extra)  # extra[i]: the extra bytes of the code points before i
+        starts, ends = starts + extra[starts], ends + extra[ends]
+    bounds = np.empty(2 * len(starts), np.int32)
+    bounds[0::2], bounds[1::2] = starts, ends
+    items = pa.StringArray.from_buffers(max(len(bounds) - 1, 0), pa.py_buffer(bounds if len(bounds) else np.zeros(1, np.int32)),
+                                        pa.py_buffer(data))
+    return items.take(pa.array(np.arange(0, len(bounds), 2)))
+
 
 def tag_document(text: str, mentions: list[tuple[int, int, str]], entity_types) -> tuple[list[dict], list[str]]:
     """One document: its sentences as dicts (tokens, starts, ends, tags as names) and each mention's
