@@ -67,18 +67,16 @@ def _code_points(joined: str) -> np.ndarray:
     return np.frombuffer(joined.encode("utf-32-le"), np.uint32)
 
 
-def _kinds(codes: np.ndarray) -> np.ndarray:
-    """The kind of every code point: a table for ASCII, and for the others (rare in most texts) one
-    lookup per distinct code point."""
+def _kinds(codes: np.ndarray, wide: np.ndarray) -> np.ndarray:
+    """The kind of every code point: a table for ASCII, and for the others (`wide`: where they are,
+    rare in most texts) one lookup per distinct code point."""
     kinds = np.take(_ASCII, codes, mode="clip")  # every code point beyond ASCII gets the last entry
-    if codes.dtype != np.uint8:
-        wide = np.flatnonzero(codes >= 0x80)
-        if len(wide):
-            unique, where = np.unique(codes[wide], return_inverse=True)
-            for code in unique.tolist():
-                if code not in _KINDS:
-                    _KINDS[code] = _kind_of(chr(code))
-            kinds[wide] = np.array([_KINDS[code] for code in unique.tolist()], np.uint8)[where]
+    if len(wide):
+        unique, where = np.unique(codes[wide], return_inverse=True)
+        for code in unique.tolist():
+            if code not in _KINDS:
+                _KINDS[code] = _kind_of(chr(code))
+        kinds[wide] = np.array([_KINDS[code] for code in unique.tolist()], np.uint8)[where]
     return kinds
 
 
@@ -102,7 +100,8 @@ def tag_documents(texts: list[str], mention_documents, mention_starts, mention_e
     joined = "\n".join(texts)
     document_starts = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]], dtype=np.int64)
     codes = _code_points(joined)
-    kinds = _kinds(codes)
+    wide = np.flatnonzero(codes >= 0x80) if codes.dtype != np.uint8 else np.empty(0, np.int64)
+    kinds = _kinds(codes, wide)
     size = len(kinds)
     m_doc = np.asarray(mention_documents, np.int64)
     m_start = document_starts[m_doc] + np.asarray(mention_starts, np.int64)
@@ -178,24 +177,26 @@ def tag_documents(texts: list[str], mention_documents, mention_starts, mention_e
     row_documents = np.searchsorted(document_starts, starts[row_offsets[:-1]], side="right") - 1
     token_offsets = np.repeat(document_starts[row_documents], np.diff(row_offsets))
 
-    return Tagged(_token_strings(joined, codes, starts, ends), (starts - token_offsets).astype(np.int32),
+    return Tagged(_token_strings(joined, codes, wide, starts, ends), (starts - token_offsets).astype(np.int32),
                   (ends - token_offsets).astype(np.int32), tags, row_offsets, row_documents, tagging.tolist())
 
 
-def _token_strings(joined: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.StringArray:
+def _token_strings(joined: str, codes: np.ndarray, wide: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.StringArray:
     """text[start:end] of every token, cut by Arrow from the UTF-8 bytes of the text: an array whose
     items are the tokens and the gaps between them, of which the tokens are taken."""
-    data = joined.encode("utf-8")
-    if codes.dtype != np.uint8:  # code point -> byte offset: add the extra bytes of the wide ones before it
-        wide = np.flatnonzero(codes >= 0x80)
+    if not len(starts):
+        return pa.array([], pa.string())
+    if codes.dtype == np.uint8:  # ASCII: the code points are the UTF-8 bytes
+        data = codes
+    else:  # code point -> byte offset: add the extra bytes of the wide code points before it
+        data = joined.encode("utf-8")
         extra = np.zeros(len(codes) + 1, np.int32)
         extra[wide + 1] = 1 + (codes[wide] >= 0x800) + (codes[wide] >= 0x10000)
         np.cumsum(extra, out=extra)  # extra[i]: the extra bytes of the code points before i
         starts, ends = starts + extra[starts], ends + extra[ends]
     bounds = np.empty(2 * len(starts), np.int32)
     bounds[0::2], bounds[1::2] = starts, ends
-    items = pa.StringArray.from_buffers(max(len(bounds) - 1, 0), pa.py_buffer(bounds if len(bounds) else np.zeros(1, np.int32)),
-                                        pa.py_buffer(data))
+    items = pa.StringArray.from_buffers(len(bounds) - 1, pa.py_buffer(bounds), pa.py_buffer(data))
     return items.take(pa.array(np.arange(0, len(bounds), 2)))
 
 
