@@ -121,6 +121,20 @@ def test_no_empty_split_is_written_or_listed_and_the_card_counts_the_untagged(bu
     assert "4. **Nested and overlapping mentions**" in card
 
 
+def test_the_offsets_are_delta_encoded_and_the_other_columns_keep_their_dictionaries(built):
+    """Arrow ignores an option naming a column path it does not have: the files say what was applied."""
+    for path in sorted((built / "data" / "ner").glob("*.parquet")):
+        metadata = pq.read_metadata(path)
+        for group in range(metadata.num_row_groups):
+            encodings = {metadata.row_group(group).column(i).path_in_schema: metadata.row_group(group).column(i).encodings
+                         for i in range(metadata.num_columns)}
+            assert sorted(encodings) == sorted(["id", "doc_id", "tokens.list.element", "ner_tags.list.element",
+                                                "token_starts.list.element", "token_ends.list.element"])
+            for column, used in encodings.items():
+                offsets = column.startswith(("token_starts.", "token_ends."))
+                assert ("DELTA_BINARY_PACKED" in used) == offsets and ("RLE_DICTIONARY" in used) != offsets, (path.name, column, used)
+
+
 def test_the_tagging_of_each_mention_names_the_rule():
     text = "Russian President Vladamir Putin spoke."
     mentions = [(18, 32, "PERSON"), (0, 7, "PLACE"), (0, 26, "GROUP"), (18, 26, "PERSON")]

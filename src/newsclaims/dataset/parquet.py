@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..dataset import manifest
-from ..schema.configs import METADATA_KEY, shard_name
+from ..schema.configs import BY_NAME, METADATA_KEY, shard_name
 # zstd's default level 3: level 6 made files 7% smaller and took twice as long to write, which
 # was a third of a 100,000-document build (the writes are serial, in the main process).
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3, "write_statistics": True}
@@ -50,7 +50,7 @@ class ShardWriter:
         if self.writer is None:
             path = self.folder / f"{self.split}-{len(self.paths):05d}.parquet.part"
             self.paths.append(path)
-            self.writer = pq.ParquetWriter(path, self.schema, **PARQUET_OPTIONS)
+            self.writer = pq.ParquetWriter(path, self.schema, **writer_options(self.schema))
         table = pa.Table.from_batches(self.pending, schema=self.schema).combine_chunks()
         self.writer.write_table(table, row_group_size=table.num_rows)
         self.shard_written += self.pending_bytes
@@ -66,6 +66,30 @@ class ShardWriter:
             self.writer = None
         for index, path in enumerate(self.paths):
             path.rename(self.folder / shard_name(self.split, index, len(self.paths)))
+
+
+def writer_options(schema: pa.Schema) -> dict:
+    """PARQUET_OPTIONS, plus the DELTA_BINARY_PACKED encoding of the config's `delta_encoded` columns
+    (the config is read from our metadata in the schema, see file_schema)."""
+    ours = orjson.loads((schema.metadata or {}).get(METADATA_KEY, b"{}"))
+    config = BY_NAME.get(ours.get("config"))
+    if config is None or not config.delta_encoded:
+        return dict(PARQUET_OPTIONS)
+    delta = [path for name in config.delta_encoded for path in leaf_paths(schema.field(name))]
+    # Arrow takes an encoding only for a column that is not dictionary-encoded: the others keep theirs.
+    dictionary = [path for field in schema for path in leaf_paths(field) if path not in delta]
+    return {**PARQUET_OPTIONS, "use_dictionary": dictionary, "column_encoding": dict.fromkeys(delta, "DELTA_BINARY_PACKED")}
+
+
+def leaf_paths(field: pa.Field, prefix: str = "") -> list[str]:
+    """The Parquet column paths of an Arrow field, as Arrow's writer names them (`a.b` in a struct,
+    `a.list.element` in a list): options naming any other path are ignored by Arrow without a word."""
+    path, kind = prefix + field.name, field.type
+    if pa.types.is_struct(kind):
+        return [leaf for child in kind for leaf in leaf_paths(child, path + ".")]
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind):
+        return leaf_paths(pa.field("element", kind.value_type), path + ".list.")
+    return [path]
 
 
 def file_schema(features, settings: dict, schema_version_value: str, config: str, split: str) -> pa.Schema:

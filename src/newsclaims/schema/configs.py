@@ -21,6 +21,9 @@ class Config:
     nests: tuple[str, ...] = ()       # columns holding rows of other configs (not diffed twice)
     counted: tuple[str, ...] = ()     # label columns (or derived arrays, see rows.py) whose values the card counts per split
     per_document: bool = True         # split by document (False: one split, SOURCES_SPLIT)
+    # list columns of offsets, increasing along each list: written with Parquet's DELTA_BINARY_PACKED
+    # encoding, which stores the small steps instead of the values (the ner files: 2.3 times smaller)
+    delta_encoded: tuple[str, ...] = ()
 
 
 CONFIGS = (
@@ -35,7 +38,7 @@ CONFIGS = (
     Config("sources", "id", "one row per source of the corpus-wide registry (a single split, `train`)", per_document=False),
     # mention_tagging is not a column: one value per mention (tagged, nested, overlapping), for the card
     Config("ner", "id", "one row per sentence: its tokens, their IOB2 entity tags and their offsets into the document (see *The `ner` config*)",
-           counted=("mention_tagging",)),
+           counted=("mention_tagging",), delta_encoded=("token_starts", "token_ends")),
 )
 CONFIG_NAMES = tuple(config.name for config in CONFIGS)
 BY_NAME = {config.name: config for config in CONFIGS}
