@@ -68,11 +68,19 @@ def threads(pid: int) -> int:
         return 0
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Run:
     """A command started in its own session, its stdout and stderr read to EOF by threads."""
 
     def __init__(self, argv: list[str]):
-        self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        # SIGINT as a terminal's foreground command has it: a process started with SIGINT ignored keeps
+        # ignoring it, Python too (a background job of a non-interactive shell, as `pytest ... &` from a
+        # script runs the suite), and then the SIGINT tests would see a command that rightly ignores them.
+        self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                                        preexec_fn=_default_sigint)
         self.output: dict[str, bytes] = {}
         self.readers = [threading.Thread(target=self._read, args=(name, stream), daemon=True)
                         for name, stream in (("stdout", self.process.stdout), ("stderr", self.process.stderr))]
