@@ -10,7 +10,10 @@ config in the build.
 2. `newsclaims synth --docs BUILD_DOCS`, then the build with every config and the build without `ner`
    (`build(..., without=("ner",))`), alternately, ROUNDS times each, in one run on the same corpus and
    machine: the ratio of the medians is the `ner` config's cost (target: at most 1.20). Each build runs
-   in a process of its own and is timed around `build()` only (imports excluded).
+   in a process of its own and is timed around `build()` only (imports excluded). The CPU time of each
+   build is measured too, of every process it ran (on Linux: the worker processes and the fork server
+   are reaped by this script, which makes itself their subreaper): wall times on a shared machine vary
+   from round to round, the CPU a build needs much less, and on 2 busy cores it bounds the wall time.
 
 Synthetic corpora are kept in --workdir and reused with --reuse (same seed, same bytes).
 """
@@ -18,8 +21,10 @@ Synthetic corpora are kept in --workdir and reused with --reuse (same seed, same
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -58,23 +63,62 @@ def build_step(root: str, out: str, without: str, workers: int | None) -> None:
     from newsclaims.workflows.build import build
 
     layout = Layout(Path(root))
+    own = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     result = build(layout, Path(out), workers=workers, progress=False, without=tuple(name for name in without.split(",") if name))
     seconds = time.perf_counter() - started
     if result.problems:
         raise SystemExit(f"build refused: {result.problems[0].format_text()}")
-    print(json.dumps({"seconds": seconds, "counts": result.counts}))
+    print(json.dumps({"seconds": seconds, "counts": result.counts, "cpu_before_build": own.ru_utime + own.ru_stime}))
 
 
-def timed_build(project: Path, out: Path, without: str, workers: int | None) -> dict:
+PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h
+
+
+def become_subreaper() -> bool:
+    """Make this process the one that the orphaned descendants of its children are handed to (Linux), so
+    that their CPU time reaches RUSAGE_CHILDREN once reaped; whether that is in force."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def reap_descendants(deadline_seconds: float = 30.0) -> None:
+    """Wait for every child left (the fork server and resource tracker of a build that ended, which
+    exit once its pipes are closed)."""
+    deadline = time.monotonic() + deadline_seconds
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.05)
+
+
+def children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def timed_build(project: Path, out: Path, without: str, workers: int | None, counts_cpu: bool) -> dict:
+    """One build in a process of its own: its seconds, row counts and (counts_cpu) the CPU seconds of
+    all its processes after its imports."""
     command = [sys.executable, __file__, "--step", "build", "--root", str(project), "--out", str(out), "--without", without]
     if workers:
         command += ["--workers", str(workers)]
+    cpu_before = children_cpu()
     done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    reap_descendants()
     if done.returncode != 0:
         raise SystemExit(f"build: exit {done.returncode}\n{done.stderr[-2000:]}")
     shutil.rmtree(out)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    measured = json.loads(done.stdout.strip().splitlines()[-1])
+    measured["cpu_seconds"] = children_cpu() - cpu_before - measured["cpu_before_build"] if counts_cpu else None
+    return measured
 
 
 def main() -> int:
@@ -115,13 +159,18 @@ def main() -> int:
               f"(target < {TARGETS['import_brat_10k_seconds']:.0f} s for 10,000)", flush=True)
     if not args.skip_build:
         project = synth(workdir, args.build_docs, args.reuse)
+        counts_cpu = become_subreaper()
         times: dict[str, list[float]] = {"with ner": [], "without ner": []}
+        cpu: dict[str, list[float]] = {"with ner": [], "without ner": []}
         for round_number in range(args.rounds):
             for label, without in (("without ner", "ner"), ("with ner", "")):
-                measured = timed_build(project, workdir / "data-bench", without, args.workers)
+                measured = timed_build(project, workdir / "data-bench", without, args.workers, counts_cpu)
                 times[label].append(measured["seconds"])
                 rows = measured["counts"].get("ner", {})
+                if counts_cpu:
+                    cpu[label].append(round(measured["cpu_seconds"], 2))
                 print(f"build {args.build_docs} documents {label} (round {round_number + 1}): {measured['seconds']:.1f} s"
+                      + (f", CPU {measured['cpu_seconds']:.1f} s" if counts_cpu else "")
                       + (f", ner rows {sum(rows.values())}" if rows else ""), flush=True)
         with_ner, without_ner = statistics.median(times["with ner"]), statistics.median(times["without ner"])
         ratio = with_ner / without_ner
@@ -129,6 +178,12 @@ def main() -> int:
                             "seconds_without_ner": times["without ner"], "ratio": round(ratio, 3)}
         print(f"build {args.build_docs}: median with ner {with_ner:.1f} s, without {without_ner:.1f} s, "
               f"ratio {ratio:.3f} (target <= {TARGETS['build_ner_ratio']:.2f})", flush=True)
+        if counts_cpu:
+            cpu_ratio = statistics.median(cpu["with ner"]) / statistics.median(cpu["without ner"])
+            results["build"].update({"cpu_seconds_with_ner": cpu["with ner"], "cpu_seconds_without_ner": cpu["without ner"],
+                                     "cpu_ratio": round(cpu_ratio, 3)})
+            print(f"build {args.build_docs}: median CPU with ner {statistics.median(cpu['with ner']):.1f} s, without "
+                  f"{statistics.median(cpu['without ner']):.1f} s, ratio {cpu_ratio:.3f} (all processes, imports excluded)", flush=True)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
     if args.workdir is None:
