@@ -22,7 +22,7 @@ class Config:
     counted: tuple[str, ...] = ()     # label columns (or derived arrays, see rows.py) whose values the card counts per split
     per_document: bool = True         # split by document (False: one split, SOURCES_SPLIT)
     # list columns of offsets, increasing along each list: written with Parquet's DELTA_BINARY_PACKED
-    # encoding, which stores the small steps instead of the values (the ner files: 2.3 times smaller)
+    # encoding, which stores the small steps instead of the values (10k documents' ner train file: 27.6 -> 12.4 MB)
     delta_encoded: tuple[str, ...] = ()
 
 
