@@ -11,12 +11,14 @@ import re
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
 import yaml
 
 from helpers.project import REPO, SEED, add_copy_of_seed, copy_project
 from newsclaims.cli import main
+from newsclaims.dataset import tokens
 from newsclaims.dataset.tokens import NESTED, OVERLAPPING, TAGGED, tag_document
 from newsclaims.schema.features import config_features
 
@@ -121,18 +123,22 @@ def test_no_empty_split_is_written_or_listed_and_the_card_counts_the_untagged(bu
     assert "4. **Nested and overlapping mentions**" in card
 
 
-def test_the_offsets_are_delta_encoded_and_the_other_columns_keep_their_dictionaries(built):
+def test_the_offsets_and_ids_have_their_encodings_the_other_columns_their_dictionaries_and_only_scalars_statistics(built):
     """Arrow ignores an option naming a column path it does not have: the files say what was applied."""
+    expected = {"token_starts.list.element": "DELTA_BINARY_PACKED", "token_ends.list.element": "DELTA_BINARY_PACKED",
+                "id": "DELTA_BYTE_ARRAY", "doc_id": "RLE_DICTIONARY", "tokens.list.element": "RLE_DICTIONARY",
+                "ner_tags.list.element": "RLE_DICTIONARY"}
     for path in sorted((built / "data" / "ner").glob("*.parquet")):
         metadata = pq.read_metadata(path)
         for group in range(metadata.num_row_groups):
-            encodings = {metadata.row_group(group).column(i).path_in_schema: metadata.row_group(group).column(i).encodings
-                         for i in range(metadata.num_columns)}
-            assert sorted(encodings) == sorted(["id", "doc_id", "tokens.list.element", "ner_tags.list.element",
-                                                "token_starts.list.element", "token_ends.list.element"])
-            for column, used in encodings.items():
-                offsets = column.startswith(("token_starts.", "token_ends."))
-                assert ("DELTA_BINARY_PACKED" in used) == offsets and ("RLE_DICTIONARY" in used) != offsets, (path.name, column, used)
+            columns = [metadata.row_group(group).column(i) for i in range(metadata.num_columns)]
+            assert sorted(column.path_in_schema for column in columns) == sorted(expected)
+            for column in columns:
+                assert expected[column.path_in_schema] in column.encodings, (path.name, column.path_in_schema, column.encodings)
+                others = set(expected.values()) - {expected[column.path_in_schema]}
+                assert not others & set(column.encodings), (path.name, column.path_in_schema, column.encodings)
+                # statistics for the columns a reader can skip row groups by, not for the items of lists
+                assert column.is_stats_set == (".list." not in column.path_in_schema), (path.name, column.path_in_schema)
 
 
 def test_the_tagging_of_each_mention_names_the_rule():
@@ -178,7 +184,14 @@ def reference(text: str, mentions: list[tuple[int, int, str]]) -> list[list[tupl
     return list(sentences.values())
 
 
-def test_the_rule_on_random_texts_with_marks_astral_characters_and_odd_spaces():
+SCANS = {"numpy": tokens.numpy_scan, "C": tokens.compiled_scan}
+
+
+@pytest.mark.parametrize("scan", sorted(SCANS))
+def test_the_rule_on_random_texts_with_marks_astral_characters_and_odd_spaces(scan, monkeypatch):
+    if scan == "C" and tokens.compiled is None:
+        pytest.skip("newsclaims.dataset._fasttokens is not built (test_the_c_scan_is_built... says why)")
+    monkeypatch.setattr(tokens, "scan", SCANS[scan])
     alphabet = list("ab Z.!?\n\"'”’)],-_1\t\u00a0\u2003日é") + ["\u0301", "\u093f", "\U0001f600", "\U00010400"]
     rng = random.Random(16)
     for _ in range(1500):
@@ -191,3 +204,43 @@ def test_the_rule_on_random_texts_with_marks_astral_characters_and_odd_spaces():
             continue  # two mentions of one span: which is tagged is file order, the reference would not say
         sentences, _ = tag_document(text, mentions, ["A", "B", "C"])
         assert [list(zip(s["tokens"], s["tags"])) for s in sentences] == reference(text, mentions), (text, mentions)
+
+
+def test_the_c_scan_and_the_numpy_scan_agree_on_batches_of_random_texts():
+    if tokens.compiled is None:
+        pytest.skip("newsclaims.dataset._fasttokens is not built (test_the_c_scan_is_built... says why)")
+    alphabet = list("ab Z.!?\n\"'”’)],-_1\t\r\x0b\u00a0\u2003\u2028日é") + ["\u0301", "\u093f", "\U0001f600", "\U00010400", "\u200b"]
+    rng = random.Random(3)
+    for _ in range(1000):
+        # one str of each width: ASCII, Latin-1, two bytes and four bytes per code point
+        texts = ["".join(rng.choice(alphabet[:rng.choice((12, 25, 33, len(alphabet)))]) for _ in range(rng.randint(0, 40)))
+                 for _ in range(rng.randint(1, 4))]
+        joined = "\n".join(texts)
+        cuts = np.unique(np.array([rng.randint(-1, len(joined) + 1) for _ in range(rng.randint(0, 6))], np.int64))
+        ours, theirs = tokens.compiled_scan(joined, cuts), tokens.numpy_scan(joined, cuts)
+        for name, c, reference_answer in zip(("starts", "ends", "tokens", "points"), ours, theirs):
+            if name == "tokens":
+                c.validate(full=True)
+                assert c.to_pylist() == reference_answer.to_pylist(), (joined, cuts)
+            else:
+                assert c.tolist() == reference_answer.tolist(), (name, joined, cuts)
+
+
+def test_the_c_scan_is_built_where_there_is_a_c_compiler():
+    # pip builds src/newsclaims/dataset/_fasttokens.c when it finds a compiler, and gives up quietly
+    # when not: this says so when the build failed where it should not have.
+    import shutil
+    import sysconfig
+
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    if shutil.which(compiler) is None:
+        pytest.skip(f"no C compiler ({compiler}): the ner config is made by tokens.numpy_scan")
+    assert tokens.compiled is not None, "newsclaims.dataset._fasttokens is not built: reinstall with `pip install -e .` and read the compiler's error"
+
+
+def test_a_lone_surrogate_is_refused_by_both_scans_as_it_has_no_utf8():
+    for scan in SCANS.values():
+        if scan is tokens.compiled_scan and tokens.compiled is None:
+            continue
+        with pytest.raises((ValueError, UnicodeEncodeError)):
+            scan("ab\ud800c", np.empty(0, np.int64))

@@ -13,7 +13,7 @@ from ..dataset import manifest
 from ..schema.configs import BY_NAME, METADATA_KEY, shard_name
 # zstd's default level 3: level 6 made files 7% smaller and took twice as long to write, which
 # was a third of a 100,000-document build (the writes are serial, in the main process).
-PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3, "write_statistics": True}
+PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3}
 ROW_GROUP_BYTES = 16 << 20  # Arrow bytes per row group: 5 configs x 3 splits of them are held at most
 SHARD_BYTES = 1 << 30  # Arrow bytes per file: about 300-500 MB of Parquet, the Hub's usual shard size
 
@@ -69,26 +69,28 @@ class ShardWriter:
 
 
 def writer_options(schema: pa.Schema) -> dict:
-    """PARQUET_OPTIONS, plus the DELTA_BINARY_PACKED encoding of the config's `delta_encoded` columns
-    (the config is read from our metadata in the schema, see file_schema)."""
+    """PARQUET_OPTIONS for the config of `schema` (read from our metadata in it, see file_schema): the
+    config's own `encodings`, a dictionary for every other column, and statistics (min, max, nulls)
+    only for the columns outside lists, which readers can skip row groups by; those of the items of a
+    list are of no use to them, and cost a tenth of writing the `ner` config (docs/benchmarks.md)."""
     ours = orjson.loads((schema.metadata or {}).get(METADATA_KEY, b"{}"))
     config = BY_NAME.get(ours.get("config"))
-    if config is None or not config.delta_encoded:
-        return dict(PARQUET_OPTIONS)
-    delta = [path for name in config.delta_encoded for path in leaf_paths(schema.field(name))]
+    paths = {field.name: leaf_paths(field) for field in schema}
+    encoded = {path: encoding for name, encoding in (config.encodings if config else ()) for path in paths[name]}
     # Arrow takes an encoding only for a column that is not dictionary-encoded: the others keep theirs.
-    dictionary = [path for field in schema for path in leaf_paths(field) if path not in delta]
-    return {**PARQUET_OPTIONS, "use_dictionary": dictionary, "column_encoding": dict.fromkeys(delta, "DELTA_BINARY_PACKED")}
+    return {**PARQUET_OPTIONS, "write_statistics": [path for field in schema for path in leaf_paths(field, into_lists=False)],
+            "use_dictionary": [path for name in paths for path in paths[name] if path not in encoded], "column_encoding": encoded}
 
 
-def leaf_paths(field: pa.Field, prefix: str = "") -> list[str]:
+def leaf_paths(field: pa.Field, prefix: str = "", into_lists: bool = True) -> list[str]:
     """The Parquet column paths of an Arrow field, as Arrow's writer names them (`a.b` in a struct,
-    `a.list.element` in a list): options naming any other path are ignored by Arrow without a word."""
+    `a.list.element` in a list): options naming any other path are ignored by Arrow without a word.
+    `into_lists` False: only those outside lists."""
     path, kind = prefix + field.name, field.type
     if pa.types.is_struct(kind):
-        return [leaf for child in kind for leaf in leaf_paths(child, path + ".")]
+        return [leaf for child in kind for leaf in leaf_paths(child, path + ".", into_lists)]
     if pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind):
-        return leaf_paths(pa.field("element", kind.value_type), path + ".list.")
+        return leaf_paths(pa.field("element", kind.value_type), path + ".list.") if into_lists else []
     return [path]
 
 

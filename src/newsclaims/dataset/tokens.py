@@ -35,6 +35,11 @@ import pyarrow as pa
 
 from ..schema.features import iob2_names
 
+try:  # rules 1-2 and rule 3's points in C (_fasttokens.c), built by pip when it finds a C compiler
+    from . import _fasttokens as compiled
+except ImportError:  # numpy_scan runs instead: the same answer, slower
+    compiled = None
+
 RULE = __doc__.split("\n\n", 2)[2].split("\n\nOffsets")[0]  # the numbered rule above, for the card
 NESTED, OVERLAPPING, TAGGED = "nested", "overlapping", "tagged"
 
@@ -99,35 +104,10 @@ def tag_documents(texts: list[str], mention_documents, mention_starts, mention_e
     type in the schema's entity types), each document's in file order."""
     joined = "\n".join(texts)
     document_starts = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]], dtype=np.int64)
-    codes = _code_points(joined)
-    wide = np.flatnonzero(codes >= 0x80) if codes.dtype != np.uint8 else np.empty(0, np.int64)
-    kinds = _kinds(codes, wide)
-    size = len(kinds)
     m_doc = np.asarray(mention_documents, np.int64)
     m_start = document_starts[m_doc] + np.asarray(mention_starts, np.int64)
     m_end = document_starts[m_doc] + np.asarray(mention_ends, np.int64)
-
-    # rule 1: a token starts where a non-space run of another class begins, and at every OTHER character
-    classes = kinds & CLASS
-    change = classes[1:] != classes[:-1]
-    other, blank = classes == OTHER, classes == SPACE
-    is_first = np.empty(size, bool)
-    is_last = np.empty(size, bool)
-    if size:
-        is_first[0], is_last[-1] = True, True
-        is_first[1:], is_last[:-1] = change, change
-    is_first |= other
-    is_last |= other
-    # rule 2: cut inside a token at every mention boundary
-    boundaries = np.concatenate((m_start, m_end))
-    boundaries = boundaries[(boundaries > 0) & (boundaries < size)]
-    inside = boundaries[~blank[boundaries] & ~blank[boundaries - 1]]
-    is_first[inside] = True
-    is_last[inside - 1] = True
-    is_first &= ~blank
-    is_last &= ~blank
-    starts = np.flatnonzero(is_first)
-    ends = np.flatnonzero(is_last) + 1
+    starts, ends, tokens, points = scan(joined, np.unique(np.concatenate((m_start, m_end))))
 
     # rule 4: outermost mentions are tagged
     order = np.lexsort((np.arange(len(m_start)), -m_end, m_start))
@@ -154,7 +134,58 @@ def tag_documents(texts: list[str], mention_documents, mention_starts, mention_e
     tags = np.cumsum(running[:-1])
     tags[first] = b_tags
 
-    # rule 3: a break at every line break, and at a whitespace after . ! ? and any closers; none inside a mention
+    # rule 3: no sentence point inside a mention; a sentence starts at the first token at or after each point
+    holder = np.searchsorted(sorted_start, points) - 1  # the last mention starting before the point
+    points = points[(holder < 0) | (reach[np.maximum(holder, 0)] <= points)] if len(reach) else points
+    row_offsets = np.unique(np.concatenate(([0], np.searchsorted(starts, points), [len(starts)]))).astype(np.int32)
+    if len(starts) == 0:
+        row_offsets = row_offsets[:1]
+    row_documents = np.searchsorted(document_starts, starts[row_offsets[:-1]], side="right") - 1
+    token_offsets = np.repeat(document_starts[row_documents], np.diff(row_offsets))
+
+    return Tagged(tokens, (starts - token_offsets).astype(np.int32), (ends - token_offsets).astype(np.int32),
+                  tags, row_offsets, row_documents, tagging.tolist())
+
+
+def compiled_scan(joined: str, cuts: np.ndarray) -> tuple[np.ndarray, np.ndarray, pa.StringArray, np.ndarray]:
+    """numpy_scan, by _fasttokens.c: the tokens' UTF-8 bytes come out as an Arrow string array's buffers."""
+    starts, ends, byte_offsets, utf8, points = compiled.scan(joined, np.ascontiguousarray(cuts, np.int64), _kind_of)
+    tokens = pa.StringArray.from_buffers(len(starts) // 8, pa.py_buffer(byte_offsets), pa.py_buffer(utf8))
+    return np.frombuffer(starts, np.int64), np.frombuffer(ends, np.int64), tokens, np.frombuffer(points, np.int64)
+
+
+def numpy_scan(joined: str, cuts: np.ndarray) -> tuple[np.ndarray, np.ndarray, pa.StringArray, np.ndarray]:
+    """Rules 1 and 2, and the sentence points of rule 3 before the mentions are looked at, over the joined
+    texts: the tokens' starts and ends (code points), the tokens, and the points (a line break, or a
+    space after . ! or ? and any closers). `cuts`: the mention boundaries, sorted. The reference of
+    compiled_scan."""
+    codes = _code_points(joined)
+    wide = np.flatnonzero(codes >= 0x80) if codes.dtype != np.uint8 else np.empty(0, np.int64)
+    kinds = _kinds(codes, wide)
+    size = len(kinds)
+
+    # rule 1: a token starts where a non-space run of another class begins, and at every OTHER character
+    classes = kinds & CLASS
+    change = classes[1:] != classes[:-1]
+    other, blank = classes == OTHER, classes == SPACE
+    is_first = np.empty(size, bool)
+    is_last = np.empty(size, bool)
+    if size:
+        is_first[0], is_last[-1] = True, True
+        is_first[1:], is_last[:-1] = change, change
+    is_first |= other
+    is_last |= other
+    # rule 2: cut inside a token at every mention boundary
+    boundaries = cuts[(cuts > 0) & (cuts < size)]
+    inside = boundaries[~blank[boundaries] & ~blank[boundaries - 1]]
+    is_first[inside] = True
+    is_last[inside - 1] = True
+    is_first &= ~blank
+    is_last &= ~blank
+    starts = np.flatnonzero(is_first)
+    ends = np.flatnonzero(is_last) + 1
+
+    # rule 3: a point at every line break, and at a whitespace after . ! ? and any closers
     points = np.flatnonzero(blank[1:] & ((kinds[:-1] & (PUNCTUATION | CLOSER)) != 0)) + 1
     closed = np.flatnonzero((kinds[points - 1] & CLOSER) != 0)
     if len(closed):  # walk back over the closers (rare) to the . ! or ?
@@ -167,18 +198,7 @@ def tag_documents(texts: list[str], mention_documents, mention_starts, mention_e
         points = points[keep]
     is_point = (kinds & NEWLINE) != 0
     is_point[points] = True
-    points = np.flatnonzero(is_point)
-    holder = np.searchsorted(sorted_start, points) - 1  # the last mention starting before the point
-    points = points[(holder < 0) | (reach[np.maximum(holder, 0)] <= points)] if len(reach) else points
-    # a sentence starts at the first token at or after each point
-    row_offsets = np.unique(np.concatenate(([0], np.searchsorted(starts, points), [len(starts)]))).astype(np.int32)
-    if len(starts) == 0:
-        row_offsets = row_offsets[:1]
-    row_documents = np.searchsorted(document_starts, starts[row_offsets[:-1]], side="right") - 1
-    token_offsets = np.repeat(document_starts[row_documents], np.diff(row_offsets))
-
-    return Tagged(_token_strings(joined, codes, wide, starts, ends), (starts - token_offsets).astype(np.int32),
-                  (ends - token_offsets).astype(np.int32), tags, row_offsets, row_documents, tagging.tolist())
+    return starts, ends, _token_strings(joined, codes, wide, starts, ends), np.flatnonzero(is_point)
 
 
 def _token_strings(joined: str, codes: np.ndarray, wide: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.StringArray:
@@ -198,6 +218,9 @@ def _token_strings(joined: str, codes: np.ndarray, wide: np.ndarray, starts: np.
     bounds[0::2], bounds[1::2] = starts, ends
     items = pa.StringArray.from_buffers(len(bounds) - 1, pa.py_buffer(bounds), pa.py_buffer(data))
     return items.take(pa.array(np.arange(0, len(bounds), 2)))
+
+
+scan = compiled_scan if compiled is not None else numpy_scan
 
 
 def tag_document(text: str, mentions: list[tuple[int, int, str]], entity_types) -> tuple[list[dict], list[str]]:

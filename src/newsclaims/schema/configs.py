@@ -21,9 +21,9 @@ class Config:
     nests: tuple[str, ...] = ()       # columns holding rows of other configs (not diffed twice)
     counted: tuple[str, ...] = ()     # label columns (or derived arrays, see rows.py) whose values the card counts per split
     per_document: bool = True         # split by document (False: one split, SOURCES_SPLIT)
-    # list columns of offsets, increasing along each list: written with Parquet's DELTA_BINARY_PACKED
-    # encoding, which stores the small steps instead of the values (10k documents' ner train file: 27.6 -> 12.4 MB)
-    delta_encoded: tuple[str, ...] = ()
+    # (column, Parquet encoding) where the dictionary that every other column gets is the worse choice
+    # (dataset/parquet.py writer_options; sizes and times in docs/benchmarks.md)
+    encodings: tuple[tuple[str, str], ...] = ()
 
 
 CONFIGS = (
@@ -38,7 +38,10 @@ CONFIGS = (
     Config("sources", "id", "one row per source of the corpus-wide registry (a single split, `train`)", per_document=False),
     # mention_tagging is not a column: one value per mention (tagged, nested, overlapping), for the card
     Config("ner", "id", "one row per sentence: its tokens, their IOB2 entity tags and their offsets into the document (see *The `ner` config*)",
-           counted=("mention_tagging",), delta_encoded=("token_starts", "token_ends")),
+           counted=("mention_tagging",),
+           # the offsets increase along each list: DELTA_BINARY_PACKED stores the small steps (10k documents'
+           # train file: 27.6 -> 12.4 MB); the ids share long prefixes: DELTA_BYTE_ARRAY stores the suffixes
+           encodings=(("token_starts", "DELTA_BINARY_PACKED"), ("token_ends", "DELTA_BINARY_PACKED"), ("id", "DELTA_BYTE_ARRAY"))),
 )
 CONFIG_NAMES = tuple(config.name for config in CONFIGS)
 BY_NAME = {config.name: config for config in CONFIGS}
