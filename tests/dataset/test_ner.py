@@ -11,7 +11,6 @@ import re
 import unicodedata
 from pathlib import Path
 
-import numpy as np
 import pyarrow.parquet as pq
 import pytest
 import yaml
@@ -206,24 +205,31 @@ def test_the_rule_on_random_texts_with_marks_astral_characters_and_odd_spaces(sc
         assert [list(zip(s["tokens"], s["tags"])) for s in sentences] == reference(text, mentions), (text, mentions)
 
 
-def test_the_c_scan_and_the_numpy_scan_agree_on_batches_of_random_texts():
+def test_the_c_scan_and_the_numpy_scan_agree_on_batches_of_random_texts(monkeypatch):
     if tokens.compiled is None:
         pytest.skip("newsclaims.dataset._fasttokens is not built (test_the_c_scan_is_built... says why)")
     alphabet = list("ab Z.!?\n\"'”’)],-_1\t\r\x0b\u00a0\u2003\u2028日é") + ["\u0301", "\u093f", "\U0001f600", "\U00010400", "\u200b"]
     rng = random.Random(3)
-    for _ in range(1000):
-        # one str of each width: ASCII, Latin-1, two bytes and four bytes per code point
-        texts = ["".join(rng.choice(alphabet[:rng.choice((12, 25, 33, len(alphabet)))]) for _ in range(rng.randint(0, 40)))
-                 for _ in range(rng.randint(1, 4))]
-        joined = "\n".join(texts)
-        cuts = np.unique(np.array([rng.randint(-1, len(joined) + 1) for _ in range(rng.randint(0, 6))], np.int64))
-        ours, theirs = tokens.compiled_scan(joined, cuts), tokens.numpy_scan(joined, cuts)
-        for name, c, reference_answer in zip(("starts", "ends", "tokens", "points"), ours, theirs):
-            if name == "tokens":
-                c.validate(full=True)
-                assert c.to_pylist() == reference_answer.to_pylist(), (joined, cuts)
-            else:
-                assert c.tolist() == reference_answer.tolist(), (name, joined, cuts)
+    for _ in range(1500):
+        # strs of each width: ASCII, Latin-1, two and four bytes per code point; empty documents too
+        width = rng.choice((12, 25, 33, len(alphabet)))
+        texts = ["".join(rng.choice(alphabet[:width]) for _ in range(rng.randint(0, 40))) for _ in range(rng.randint(1, 4))]
+        mentions = []  # (document, start, end, type), nested and overlapping ones included
+        for document, text in enumerate(texts):
+            for _ in range(rng.randint(0, 4) if text else 0):
+                start = rng.randrange(len(text))
+                mentions.append((document, start, rng.randint(start + 1, len(text)), rng.randrange(3)))
+        answers = []
+        for scan in (tokens.numpy_scan, tokens.compiled_scan):
+            monkeypatch.setattr(tokens, "scan", scan)
+            answers.append(tokens.tag_documents(texts, *(list(column) for column in zip(*mentions)) if mentions else ([],) * 4))
+        reference_answer, c = answers
+        c.tokens.validate(full=True)
+        assert c.tokens.to_pylist() == reference_answer.tokens.to_pylist(), (texts, mentions)
+        for name in ("starts", "ends", "tags", "row_offsets", "row_documents"):
+            ours, theirs = getattr(c, name), getattr(reference_answer, name)
+            assert ours.tolist() == theirs.tolist() and ours.dtype == theirs.dtype, (name, texts, mentions)
+        assert c.mention_tagging == reference_answer.mention_tagging
 
 
 def test_the_c_scan_is_built_where_there_is_a_c_compiler():
@@ -238,9 +244,10 @@ def test_the_c_scan_is_built_where_there_is_a_c_compiler():
     assert tokens.compiled is not None, "newsclaims.dataset._fasttokens is not built: reinstall with `pip install -e .` and read the compiler's error"
 
 
-def test_a_lone_surrogate_is_refused_by_both_scans_as_it_has_no_utf8():
+def test_a_lone_surrogate_is_refused_by_both_scans_as_it_has_no_utf8(monkeypatch):
     for scan in SCANS.values():
         if scan is tokens.compiled_scan and tokens.compiled is None:
             continue
+        monkeypatch.setattr(tokens, "scan", scan)
         with pytest.raises((ValueError, UnicodeEncodeError)):
-            scan("ab\ud800c", np.empty(0, np.int64))
+            tokens.tag_documents(["ab\ud800c"], [], [], [], [])

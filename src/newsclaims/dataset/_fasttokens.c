@@ -1,19 +1,26 @@
-/* Rules 1 and 2 of dataset/tokens.py (tokens, cut at mention boundaries) and the sentence points of
-   rule 3, in one pass over a batch's text, in C (optional: pip builds it when it finds a C compiler).
+/* Rules 1 to 3 of dataset/tokens.py over a batch's text, in one pass, in C (optional: pip builds it when
+   it finds a C compiler): the tokens, cut at mention boundaries, with their offsets, their IOB2 tags
+   and the sentences they fall into. Rule 4 (which mentions are tagged) is decided before, in Python.
 
-   scan(text, cuts, kind_of) -> (starts, ends, byte_offsets, utf8, points)
-       text     the batch's documents joined by line breaks (a str)
-       cuts     the mention boundaries: a buffer of sorted int64 code point positions
-       kind_of  tokens._kind_of, the one definition of a code point's kind (class and flags); it is
-                asked once per code point ever met, and its answers are kept for the process
+   scan(text, kind_of, cuts, document_starts, tagged_starts, tagged_ends, tagged_tags, mention_starts, reach)
+       text             the batch's documents joined by line breaks (a str)
+       kind_of          tokens._kind_of, the one definition of a code point's kind (class and flags);
+                        asked once per code point ever met, its answers kept for the process
+       the others are buffers of int64 code point positions in `text`, each sorted:
+       cuts             every mention boundary
+       document_starts  where each document starts
+       tagged_*         the tagged mentions (they do not overlap), by start: start, end, B- tag id
+       mention_starts   every mention's start, sorted, and `reach`: the largest end of the mentions
+                        up to each (a sentence point before `reach` is inside a mention)
      returns bytes objects:
-       starts, ends   int64, each token's first and end-exclusive code point
-       byte_offsets   int32, len(tokens) + 1 offsets into utf8: an Arrow string array's offsets
-       utf8           the tokens' UTF-8 bytes, one after the other: the string array's data
-       points         int64, every sentence point of rule 3 (a line break, or a space after . ! or ?
-                      and any closers), before the "not inside a mention" filter
+       byte_offsets     int32, len(tokens) + 1 offsets into utf8: an Arrow string array's offsets
+       utf8             the tokens' UTF-8 bytes, one after the other: the string array's data
+       starts, ends     int32, each token's first and end-exclusive code point in its document
+       tags             int64, each token's tag id: 0 (O), the B- id of its mention, or the I- id after it
+       row_offsets      int32, where each sentence's tokens start, and len(tokens) last
+       row_documents    int64, the document of each sentence
 
-   The numpy version in tokens.py (`_numpy_scan`) is the reference; tests/dataset/test_tokens.py checks
+   The numpy version in tokens.py (`numpy_scan`) is the reference; tests/dataset/test_ner.py checks
    that both give the same answer. Written in C because numpy needs a dozen passes over every code
    point, which made tokenising most of what the `ner` config cost a build (docs/benchmarks.md).
    Edit this file, then reinstall (pip install -e .). */
@@ -60,9 +67,7 @@ static int ask_kind(Py_UCS4 code, PyObject *kind_of)
 
 static char *put_utf8(char *out, Py_UCS4 code)
 {
-    if (code < 0x80) {
-        *out++ = (char)code;
-    } else if (code < 0x800) {
+    if (code < 0x800) {
         *out++ = (char)(0xC0 | (code >> 6));
         *out++ = (char)(0x80 | (code & 0x3F));
     } else if (code < 0x10000) {
@@ -78,136 +83,215 @@ static char *put_utf8(char *out, Py_UCS4 code)
     return out;
 }
 
-/* The scan over code units of one width (UNIT): tokens into start/end/offset and out, points into
-   point; their counts into *token_count and *point_total. Returns 1 with an exception set on failure. */
-#define SCAN_LOOP(NAME, UNIT)                                                                                          \
-    static int NAME(const UNIT *data, Py_ssize_t size, const int64_t *cut, Py_ssize_t cut_count, PyObject *kind_of,   \
-                    int64_t *start, int64_t *end, int32_t *offset, char *const out_start, int64_t *point,             \
-                    Py_ssize_t *token_count, Py_ssize_t *point_total)                                                 \
-    {                                                                                                                  \
-        Py_ssize_t tokens = 0, point_count = 0, next_cut = 0;                                                          \
-        int in_token = 0, previous_class = SPACE;                                                                      \
-        char *out = out_start;                                                                                         \
-        for (Py_ssize_t at = 0; at < size; at++) {                                                                     \
-            const Py_UCS4 code = data[at];                                                                             \
-            const int kind = KIND(code);                                                                               \
-            if (kind < 0)                                                                                              \
-                return 1;                                                                                              \
-            const int class = kind & CLASS;                                                                            \
-            if (class == SPACE) {                                                                                      \
-                if (in_token) {                                                                                        \
-                    end[tokens++] = at;                                                                                \
-                    offset[tokens] = (int32_t)(out - out_start);                                                       \
-                    in_token = 0;                                                                                      \
-                }                                                                                                      \
-                if (kind & NEWLINE) {                                                                                  \
-                    point[point_count++] = at;                                                                         \
-                } else if (at > 0 && (known[data[at - 1]] & (PUNCTUATION | CLOSER))) {                                 \
-                    Py_ssize_t back = at - 1; /* over the closers to the . ! or ? */                                   \
-                    while (back >= 0 && (known[data[back]] & CLOSER))                                                  \
-                        back--;                                                                                        \
-                    if (back >= 0 && (known[data[back]] & PUNCTUATION))                                                \
-                        point[point_count++] = at;                                                                     \
-                }                                                                                                      \
-            } else {                                                                                                   \
-                if (in_token) {                                                                                        \
-                    while (next_cut < cut_count && cut[next_cut] < at)                                                 \
-                        next_cut++;                                                                                    \
-                    if (class != previous_class || class == OTHER || (next_cut < cut_count && cut[next_cut] == at)) { \
-                        end[tokens++] = at;                                                                            \
-                        offset[tokens] = (int32_t)(out - out_start);                                                   \
-                        in_token = 0;                                                                                  \
-                    }                                                                                                  \
-                }                                                                                                      \
-                if (!in_token) {                                                                                       \
-                    start[tokens] = at;                                                                                \
-                    in_token = 1;                                                                                      \
-                }                                                                                                      \
-                if (code < 0x80) {                                                                                     \
-                    *out++ = (char)code;                                                                               \
-                } else if (code >= 0xD800 && code <= 0xDFFF) {                                                         \
-                    PyErr_Format(PyExc_ValueError, "scan: a lone surrogate U+%04X at %zd has no UTF-8", (unsigned)code, at); \
-                    return 1;                                                                                          \
-                } else {                                                                                               \
-                    out = put_utf8(out, code);                                                                         \
-                }                                                                                                      \
-            }                                                                                                          \
-            previous_class = class;                                                                                    \
-        }                                                                                                              \
-        if (in_token) {                                                                                                \
-            end[tokens++] = size;                                                                                      \
-            offset[tokens] = (int32_t)(out - out_start);                                                               \
-        }                                                                                                              \
-        *token_count = tokens;                                                                                         \
-        *point_total = point_count;                                                                                    \
-        return 0;                                                                                                      \
+/* The sorted int64 positions of one argument. */
+typedef struct {
+    const int64_t *at;
+    Py_ssize_t count;
+} Positions;
+
+typedef struct {
+    Positions cuts, documents, tagged_starts, tagged_ends, tagged_tags, mention_starts, reach;
+} Marks;
+
+/* What the scan writes: arrays as large as the text has code points (+1), and how many it filled. */
+typedef struct {
+    int32_t *offset, *start, *end, *row_offset;
+    int64_t *tag, *row_document;
+    char *utf8;
+    Py_ssize_t tokens, rows, utf8_size;
+} Out;
+
+/* The scan over code units of one width (UNIT). Returns 1 with an exception set on failure. */
+#define SCAN_LOOP(NAME, UNIT)                                                                                         \
+    static int NAME(const UNIT *data, Py_ssize_t size, PyObject *kind_of, const Marks *marks, Out *o)                 \
+    {                                                                                                                 \
+        Py_ssize_t tokens = 0, rows = 0, next_cut = 0, document = 0, next_tagged = 0, next_mention = 0;               \
+        int in_token = 0, previous_class = SPACE, break_pending = 0, tagged_seen = 0;                                 \
+        /* everything in locals: a write through `out` (a char *) may alias any memory, so that fields */             \
+        /* read through a pointer would be read again after every byte written */                                     \
+        const int64_t *const cut = marks->cuts.at, *const document_start = marks->documents.at;                       \
+        const int64_t *const tagged_start = marks->tagged_starts.at, *const tagged_end = marks->tagged_ends.at;       \
+        const int64_t *const tagged_tag = marks->tagged_tags.at, *const mention_start = marks->mention_starts.at;     \
+        const int64_t *const reach = marks->reach.at;                                                                 \
+        const Py_ssize_t cut_count = marks->cuts.count, document_count = marks->documents.count;                      \
+        const Py_ssize_t tagged_count = marks->tagged_starts.count, mention_count = marks->mention_starts.count;      \
+        int32_t *const offset = o->offset, *const start = o->start, *const end = o->end, *const row_offset = o->row_offset; \
+        int64_t *const tag = o->tag, *const row_document = o->row_document;                                           \
+        char *const utf8 = o->utf8;                                                                                   \
+        /* the next mention boundary at or after the position: one compare per code point */                          \
+        int64_t cut_at = cut_count ? cut[0] : INT64_MAX;                                                              \
+        char *out = utf8;                                                                                             \
+        offset[0] = 0;                                                                                                \
+        row_offset[0] = 0;                                                                                            \
+        for (Py_ssize_t at = 0; at < size; at++) {                                                                    \
+            const Py_UCS4 code = data[at];                                                                            \
+            const int kind = KIND(code);                                                                              \
+            if (kind < 0)                                                                                             \
+                return 1;                                                                                             \
+            const int class = kind & CLASS;                                                                           \
+            if (class == SPACE) {                                                                                     \
+                if (in_token) {                                                                                       \
+                    end[tokens++] = (int32_t)(at - document_start[document]);                                         \
+                    offset[tokens] = (int32_t)(out - utf8);                                                           \
+                    in_token = 0;                                                                                     \
+                }                                                                                                     \
+                /* rule 3: a point at a line break, or a space after . ! or ? and any closers */                      \
+                int point = (kind & NEWLINE) != 0;                                                                    \
+                if (!point && at > 0 && (known[data[at - 1]] & (PUNCTUATION | CLOSER))) {                             \
+                    Py_ssize_t back = at - 1; /* over the closers to the . ! or ? */                                  \
+                    while (back >= 0 && (known[data[back]] & CLOSER))                                                 \
+                        back--;                                                                                       \
+                    point = back >= 0 && (known[data[back]] & PUNCTUATION);                                           \
+                }                                                                                                     \
+                if (point) { /* not inside a mention: past the reach of every mention starting before it */           \
+                    while (next_mention < mention_count && mention_start[next_mention] < at)                          \
+                        next_mention++;                                                                               \
+                    if (next_mention == 0 || reach[next_mention - 1] <= at)                                           \
+                        break_pending = 1;                                                                            \
+                }                                                                                                     \
+                previous_class = class;                                                                               \
+                continue;                                                                                             \
+            }                                                                                                         \
+            if (cut_at < at) {                                                                                        \
+                while (next_cut < cut_count && cut[next_cut] < at)                                                    \
+                    next_cut++;                                                                                       \
+                cut_at = next_cut < cut_count ? cut[next_cut] : INT64_MAX;                                            \
+            }                                                                                                         \
+            if (in_token) {                                                                                           \
+                if (class != previous_class || class == OTHER || cut_at == at) {                                      \
+                    end[tokens++] = (int32_t)(at - document_start[document]);                                         \
+                    offset[tokens] = (int32_t)(out - utf8);                                                           \
+                    in_token = 0;                                                                                     \
+                }                                                                                                     \
+            }                                                                                                         \
+            if (!in_token) { /* a token starts: its document, its sentence, its tag */                                \
+                while (document + 1 < document_count && document_start[document + 1] <= at)                           \
+                    document++;                                                                                       \
+                if (tokens == 0) {                                                                                    \
+                    row_document[rows++] = document;                                                                  \
+                } else if (break_pending) {                                                                           \
+                    row_offset[rows] = (int32_t)tokens;                                                               \
+                    row_document[rows++] = document;                                                                  \
+                }                                                                                                     \
+                break_pending = 0;                                                                                    \
+                while (next_tagged < tagged_count && tagged_end[next_tagged] <= at) {                                 \
+                    next_tagged++;                                                                                    \
+                    tagged_seen = 0;                                                                                  \
+                }                                                                                                     \
+                if (next_tagged < tagged_count && tagged_start[next_tagged] <= at) {                                  \
+                    tag[tokens] = tagged_tag[next_tagged] + tagged_seen; /* B-, then I- */                            \
+                    tagged_seen = 1;                                                                                  \
+                } else {                                                                                              \
+                    tag[tokens] = 0;                                                                                  \
+                }                                                                                                     \
+                start[tokens] = (int32_t)(at - document_start[document]);                                             \
+                in_token = 1;                                                                                         \
+            }                                                                                                         \
+            if (code < 0x80) {                                                                                        \
+                *out++ = (char)code;                                                                                  \
+            } else if (code >= 0xD800 && code <= 0xDFFF) {                                                            \
+                PyErr_Format(PyExc_ValueError, "scan: a lone surrogate U+%04X at %zd has no UTF-8", (unsigned)code, at); \
+                return 1;                                                                                             \
+            } else {                                                                                                  \
+                out = put_utf8(out, code);                                                                            \
+            }                                                                                                         \
+            previous_class = class;                                                                                   \
+        }                                                                                                             \
+        if (in_token) {                                                                                               \
+            end[tokens++] = (int32_t)(size - document_start[document]);                                               \
+            offset[tokens] = (int32_t)(out - utf8);                                                                   \
+        }                                                                                                             \
+        if (tokens > 0)                                                                                               \
+            row_offset[rows] = (int32_t)tokens; /* the end of the last sentence */                                    \
+        o->tokens = tokens;                                                                                           \
+        o->rows = rows;                                                                                               \
+        o->utf8_size = out - utf8;                                                                                    \
+        return 0;                                                                                                     \
     }
 
 SCAN_LOOP(scan_loop_1, Py_UCS1)
 SCAN_LOOP(scan_loop_2, Py_UCS2)
 SCAN_LOOP(scan_loop_4, Py_UCS4)
 
-static PyObject *scan(PyObject *module, PyObject *args)
+#define N_MARKS 7
+
+static PyObject *scan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)module;
-    PyObject *text, *kind_of;
-    Py_buffer cuts;
-    if (!PyArg_ParseTuple(args, "Uy*O:scan", &text, &cuts, &kind_of))
+    if (nargs != 2 + N_MARKS || !PyUnicode_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "scan(text, kind_of, cuts, document_starts, tagged_starts, tagged_ends, tagged_tags, "
+                                         "mention_starts, reach): a str, a callable and 7 int64 buffers");
         return NULL;
-    PyObject *starts = NULL, *ends = NULL, *offsets = NULL, *utf8 = NULL, *points = NULL, *result = NULL;
+    }
+    PyObject *text = args[0], *kind_of = args[1], *result = NULL;
+    Py_buffer views[N_MARKS];
+    Marks marks;
+    Positions *fields[N_MARKS] = {&marks.cuts, &marks.documents, &marks.tagged_starts, &marks.tagged_ends,
+                                  &marks.tagged_tags, &marks.mention_starts, &marks.reach};
+    int viewed = 0;
+    for (; viewed < N_MARKS; viewed++) {
+        if (PyObject_GetBuffer(args[2 + viewed], &views[viewed], PyBUF_C_CONTIGUOUS) < 0)
+            goto release;
+        if (views[viewed].len % 8) {
+            PyBuffer_Release(&views[viewed]);
+            PyErr_SetString(PyExc_ValueError, "scan: the positions are int64 buffers");
+            goto release;
+        }
+        fields[viewed]->at = views[viewed].buf;
+        fields[viewed]->count = views[viewed].len / 8;
+    }
+    if (marks.documents.count == 0 || marks.documents.at[0] != 0) {
+        PyErr_SetString(PyExc_ValueError, "scan: document_starts begins with 0");
+        goto release;
+    }
     const Py_ssize_t size = PyUnicode_GET_LENGTH(text);
     const int unicode_kind = PyUnicode_KIND(text);
-    const int64_t *cut = cuts.buf;
-    const Py_ssize_t cut_count = cuts.len / (Py_ssize_t)sizeof(int64_t);
     /* UTF-8 bytes per code point, at most, for the widest code point this str can hold */
     const Py_ssize_t most_bytes = unicode_kind == PyUnicode_1BYTE_KIND ? (PyUnicode_IS_ASCII(text) ? 1 : 2)
                                   : unicode_kind == PyUnicode_2BYTE_KIND ? 3 : 4;
-    if (size > INT32_MAX / most_bytes) {
+    if (size >= INT32_MAX / most_bytes) {
         PyErr_SetString(PyExc_OverflowError, "scan: the text is too long for int32 string offsets");
-        goto done;
+        goto release;
     }
-    starts = PyBytes_FromStringAndSize(NULL, size * 8);
-    ends = PyBytes_FromStringAndSize(NULL, size * 8);
-    offsets = PyBytes_FromStringAndSize(NULL, (size + 1) * 4);
-    utf8 = PyBytes_FromStringAndSize(NULL, size * most_bytes);
-    points = PyBytes_FromStringAndSize(NULL, size * 8);
-    if (starts == NULL || ends == NULL || offsets == NULL || utf8 == NULL || points == NULL)
-        goto done;
-    int64_t *start = (int64_t *)PyBytes_AS_STRING(starts), *end = (int64_t *)PyBytes_AS_STRING(ends);
-    int64_t *point = (int64_t *)PyBytes_AS_STRING(points);
-    int32_t *offset = (int32_t *)PyBytes_AS_STRING(offsets);
-    char *const out_start = PyBytes_AS_STRING(utf8);
-    Py_ssize_t tokens = 0, point_count = 0;
-    offset[0] = 0;
+    /* [0] byte_offsets [1] utf8 [2] starts [3] ends [4] tags [5] row_offsets [6] row_documents */
+    const Py_ssize_t item_bytes[7] = {4, most_bytes, 4, 4, 8, 4, 8}, extra[7] = {1, 0, 0, 0, 0, 1, 1};
+    PyObject *made[7] = {NULL};
+    for (int i = 0; i < 7; i++)
+        if ((made[i] = PyBytes_FromStringAndSize(NULL, (size + extra[i]) * item_bytes[i])) == NULL)
+            goto free;
+    Out o = {(int32_t *)PyBytes_AS_STRING(made[0]), (int32_t *)PyBytes_AS_STRING(made[2]), (int32_t *)PyBytes_AS_STRING(made[3]),
+             (int32_t *)PyBytes_AS_STRING(made[5]), (int64_t *)PyBytes_AS_STRING(made[4]), (int64_t *)PyBytes_AS_STRING(made[6]),
+             PyBytes_AS_STRING(made[1]), 0, 0, 0};
     /* one copy of the loop per width of the str's code units, so that reading one is a plain load */
-    int failed;
-    if (unicode_kind == PyUnicode_1BYTE_KIND)
-        failed = scan_loop_1(PyUnicode_1BYTE_DATA(text), size, cut, cut_count, kind_of, start, end, offset, out_start, point, &tokens, &point_count);
-    else if (unicode_kind == PyUnicode_2BYTE_KIND)
-        failed = scan_loop_2(PyUnicode_2BYTE_DATA(text), size, cut, cut_count, kind_of, start, end, offset, out_start, point, &tokens, &point_count);
-    else
-        failed = scan_loop_4(PyUnicode_4BYTE_DATA(text), size, cut, cut_count, kind_of, start, end, offset, out_start, point, &tokens, &point_count);
+    int failed = unicode_kind == PyUnicode_1BYTE_KIND   ? scan_loop_1(PyUnicode_1BYTE_DATA(text), size, kind_of, &marks, &o)
+                 : unicode_kind == PyUnicode_2BYTE_KIND ? scan_loop_2(PyUnicode_2BYTE_DATA(text), size, kind_of, &marks, &o)
+                                                        : scan_loop_4(PyUnicode_4BYTE_DATA(text), size, kind_of, &marks, &o);
     if (failed)
-        goto done;
-    const Py_ssize_t utf8_size = offset[tokens];
-    if (_PyBytes_Resize(&starts, tokens * 8) < 0 || _PyBytes_Resize(&ends, tokens * 8) < 0 ||
-        _PyBytes_Resize(&offsets, (tokens + 1) * 4) < 0 || _PyBytes_Resize(&utf8, utf8_size) < 0 ||
-        _PyBytes_Resize(&points, point_count * 8) < 0)
-        goto done;
-    result = PyTuple_Pack(5, starts, ends, offsets, utf8, points);
-done:
-    PyBuffer_Release(&cuts);
-    Py_XDECREF(starts);
-    Py_XDECREF(ends);
-    Py_XDECREF(offsets);
-    Py_XDECREF(utf8);
-    Py_XDECREF(points);
+        goto free;
+    const Py_ssize_t filled[7] = {(o.tokens + 1) * 4, o.utf8_size, o.tokens * 4, o.tokens * 4, o.tokens * 8,
+                                  (o.rows + 1) * 4, o.rows * 8};
+    for (int i = 0; i < 7; i++)
+        if (_PyBytes_Resize(&made[i], filled[i]) < 0)
+            goto free;
+    result = PyTuple_New(7);
+    if (result != NULL)
+        for (int i = 0; i < 7; i++) {
+            PyTuple_SET_ITEM(result, i, made[i]);
+            made[i] = NULL;
+        }
+free:
+    for (int i = 0; i < 7; i++)
+        Py_XDECREF(made[i]);
+release:
+    for (int i = 0; i < viewed; i++)
+        PyBuffer_Release(&views[i]);
     return result;
 }
 
 static PyMethodDef methods[] = {
-    {"scan", scan, METH_VARARGS,
-     "scan(text, cuts, kind_of) -> (starts, ends, byte_offsets, utf8, points): rules 1-2 and rule 3's points, in C."},
+    {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL,
+     "scan(text, kind_of, cuts, document_starts, tagged_starts, tagged_ends, tagged_tags, mention_starts, reach) -> "
+     "(byte_offsets, utf8, starts, ends, tags, row_offsets, row_documents): rules 1-3 of tokens.py, in C."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -99,15 +99,30 @@ class Tagged:
     mention_tagging: list[str]
 
 
+@dataclass
+class Marks:
+    """What the token scan needs to know of a batch's mentions, as int64 code point positions in the
+    joined text, each sorted: every mention boundary (`cuts`, rule 2), where each document starts, the
+    tagged mentions by start (start, end, id of the B- tag: rule 4), and every mention's start with
+    the largest end of the mentions up to it (`reach`: a sentence point before it is inside one)."""
+    cuts: np.ndarray
+    document_starts: np.ndarray
+    tagged_starts: np.ndarray
+    tagged_ends: np.ndarray
+    tagged_tags: np.ndarray
+    mention_starts: np.ndarray
+    reach: np.ndarray
+
+
 def tag_documents(texts: list[str], mention_documents, mention_starts, mention_ends, mention_types) -> Tagged:
     """Rules 1-4 over a batch. Mentions: parallel sequences (document index, start, end, index of the
-    type in the schema's entity types), each document's in file order."""
+    type in the schema's entity types), each document's in file order. Rule 4 is decided here, on
+    the mentions; the rest is the scan over the text (`scan`)."""
     joined = "\n".join(texts)
     document_starts = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]], dtype=np.int64)
     m_doc = np.asarray(mention_documents, np.int64)
     m_start = document_starts[m_doc] + np.asarray(mention_starts, np.int64)
     m_end = document_starts[m_doc] + np.asarray(mention_ends, np.int64)
-    starts, ends, tokens, points = scan(joined, np.unique(np.concatenate((m_start, m_end))))
 
     # rule 4: outermost mentions are tagged
     order = np.lexsort((np.arange(len(m_start)), -m_end, m_start))
@@ -121,44 +136,27 @@ def tag_documents(texts: list[str], mention_documents, mention_starts, mention_e
                 last_end = end
             else:
                 tagging[order[position]] = NESTED if end <= last_end else OVERLAPPING
-    tagged = tagging == TAGGED
-    first = np.searchsorted(starts, m_start[tagged])
-    stop = np.searchsorted(starts, m_end[tagged])
-    b_tags = 1 + 2 * np.asarray(mention_types, np.int64)[tagged]
-    some = first < stop  # a mention over whitespace only has no token (validation makes it impossible)
-    first, stop, b_tags = first[some], stop[some], b_tags[some]
-    # tagged mentions do not overlap: I- on first+1 .. stop-1 as a running sum of +I at first+1, -I at stop
-    running = np.zeros(len(starts) + 1, np.int64)
-    np.add.at(running, first + 1, b_tags + 1)
-    np.add.at(running, stop, -(b_tags + 1))
-    tags = np.cumsum(running[:-1])
-    tags[first] = b_tags
-
-    # rule 3: no sentence point inside a mention; a sentence starts at the first token at or after each point
-    holder = np.searchsorted(sorted_start, points) - 1  # the last mention starting before the point
-    points = points[(holder < 0) | (reach[np.maximum(holder, 0)] <= points)] if len(reach) else points
-    row_offsets = np.unique(np.concatenate(([0], np.searchsorted(starts, points), [len(starts)]))).astype(np.int32)
-    if len(starts) == 0:
-        row_offsets = row_offsets[:1]
-    row_documents = np.searchsorted(document_starts, starts[row_offsets[:-1]], side="right") - 1
-    token_offsets = np.repeat(document_starts[row_documents], np.diff(row_offsets))
-
-    return Tagged(tokens, (starts - token_offsets).astype(np.int32), (ends - token_offsets).astype(np.int32),
-                  tags, row_offsets, row_documents, tagging.tolist())
+    tagged = (tagging == TAGGED)[order]  # in the order of their starts
+    b_tags = 1 + 2 * np.asarray(mention_types, np.int64)[order]
+    marks = Marks(np.unique(np.concatenate((m_start, m_end))), document_starts, sorted_start[tagged], sorted_end[tagged],
+                  b_tags[tagged], sorted_start, reach)
+    tokens, starts, ends, tags, row_offsets, row_documents = scan(joined, marks)
+    return Tagged(tokens, starts, ends, tags, row_offsets, row_documents, tagging.tolist())
 
 
-def compiled_scan(joined: str, cuts: np.ndarray) -> tuple[np.ndarray, np.ndarray, pa.StringArray, np.ndarray]:
-    """numpy_scan, by _fasttokens.c: the tokens' UTF-8 bytes come out as an Arrow string array's buffers."""
-    starts, ends, byte_offsets, utf8, points = compiled.scan(joined, np.ascontiguousarray(cuts, np.int64), _kind_of)
-    tokens = pa.StringArray.from_buffers(len(starts) // 8, pa.py_buffer(byte_offsets), pa.py_buffer(utf8))
-    return np.frombuffer(starts, np.int64), np.frombuffer(ends, np.int64), tokens, np.frombuffer(points, np.int64)
+def compiled_scan(joined: str, marks: Marks) -> tuple:
+    """numpy_scan, by _fasttokens.c: the tokens come out as an Arrow string array's buffers."""
+    byte_offsets, utf8, starts, ends, tags, row_offsets, row_documents = compiled.scan(
+        joined, _kind_of, *(np.ascontiguousarray(getattr(marks, name), np.int64) for name in Marks.__dataclass_fields__))
+    tokens = pa.StringArray.from_buffers(len(starts) // 4, pa.py_buffer(byte_offsets), pa.py_buffer(utf8))
+    return (tokens, np.frombuffer(starts, np.int32), np.frombuffer(ends, np.int32), np.frombuffer(tags, np.int64),
+            np.frombuffer(row_offsets, np.int32), np.frombuffer(row_documents, np.int64))
 
 
-def numpy_scan(joined: str, cuts: np.ndarray) -> tuple[np.ndarray, np.ndarray, pa.StringArray, np.ndarray]:
-    """Rules 1 and 2, and the sentence points of rule 3 before the mentions are looked at, over the joined
-    texts: the tokens' starts and ends (code points), the tokens, and the points (a line break, or a
-    space after . ! or ? and any closers). `cuts`: the mention boundaries, sorted. The reference of
-    compiled_scan."""
+def numpy_scan(joined: str, marks: Marks) -> tuple:
+    """Rules 1-3 over the joined texts, rule 4's tagged mentions given: (the tokens, their starts and
+    ends in their documents (code points, int32), their tag ids, where each sentence's tokens start
+    (and the number of tokens last), each sentence's document). The reference of compiled_scan."""
     codes = _code_points(joined)
     wide = np.flatnonzero(codes >= 0x80) if codes.dtype != np.uint8 else np.empty(0, np.int64)
     kinds = _kinds(codes, wide)
@@ -176,6 +174,7 @@ def numpy_scan(joined: str, cuts: np.ndarray) -> tuple[np.ndarray, np.ndarray, p
     is_first |= other
     is_last |= other
     # rule 2: cut inside a token at every mention boundary
+    cuts = marks.cuts
     boundaries = cuts[(cuts > 0) & (cuts < size)]
     inside = boundaries[~blank[boundaries] & ~blank[boundaries - 1]]
     is_first[inside] = True
@@ -184,6 +183,18 @@ def numpy_scan(joined: str, cuts: np.ndarray) -> tuple[np.ndarray, np.ndarray, p
     is_last &= ~blank
     starts = np.flatnonzero(is_first)
     ends = np.flatnonzero(is_last) + 1
+
+    # rule 4's tagged mentions (they do not overlap): B- on the first token, I- on the others, through
+    # a running sum of +I at first+1, -I at stop
+    first = np.searchsorted(starts, marks.tagged_starts)
+    stop = np.searchsorted(starts, marks.tagged_ends)
+    some = first < stop  # a mention over whitespace only has no token (validation makes it impossible)
+    first, stop, b_tags = first[some], stop[some], marks.tagged_tags[some]
+    running = np.zeros(len(starts) + 1, np.int64)
+    np.add.at(running, first + 1, b_tags + 1)
+    np.add.at(running, stop, -(b_tags + 1))
+    tags = np.cumsum(running[:-1])
+    tags[first] = b_tags
 
     # rule 3: a point at every line break, and at a whitespace after . ! ? and any closers
     points = np.flatnonzero(blank[1:] & ((kinds[:-1] & (PUNCTUATION | CLOSER)) != 0)) + 1
@@ -198,7 +209,17 @@ def numpy_scan(joined: str, cuts: np.ndarray) -> tuple[np.ndarray, np.ndarray, p
         points = points[keep]
     is_point = (kinds & NEWLINE) != 0
     is_point[points] = True
-    return starts, ends, _token_strings(joined, codes, wide, starts, ends), np.flatnonzero(is_point)
+    points = np.flatnonzero(is_point)
+    # none inside a mention; a sentence starts at the first token at or after each point
+    holder = np.searchsorted(marks.mention_starts, points) - 1  # the last mention starting before the point
+    points = points[(holder < 0) | (marks.reach[np.maximum(holder, 0)] <= points)] if len(marks.reach) else points
+    row_offsets = np.unique(np.concatenate(([0], np.searchsorted(starts, points), [len(starts)]))).astype(np.int32)
+    if len(starts) == 0:
+        row_offsets = row_offsets[:1]
+    row_documents = np.searchsorted(marks.document_starts, starts[row_offsets[:-1]], side="right") - 1
+    token_offsets = np.repeat(marks.document_starts[row_documents], np.diff(row_offsets))
+    return (_token_strings(joined, codes, wide, starts, ends), (starts - token_offsets).astype(np.int32),
+            (ends - token_offsets).astype(np.int32), tags, row_offsets, row_documents)
 
 
 def _token_strings(joined: str, codes: np.ndarray, wide: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.StringArray:
