@@ -32,6 +32,7 @@
 
 /* the kinds of tokens.py */
 #define SPACE 0
+#define WORD 1
 #define OTHER 2
 #define CLASS 3
 #define PUNCTUATION 4
@@ -194,6 +195,19 @@ typedef struct {
                 return 1;                                                                                             \
             } else {                                                                                                  \
                 out = put_utf8(out, code);                                                                            \
+            }                                                                                                         \
+            if (class == WORD) { /* the rest of a run of word characters (most of a text), with little to track */   \
+                while (cut_at <= at) { /* the next boundary after this code point */                                   \
+                    next_cut++;                                                                                       \
+                    cut_at = next_cut < cut_count ? cut[next_cut] : INT64_MAX;                                        \
+                }                                                                                                     \
+                while (at + 1 < size && (known[data[at + 1]] & (KNOWN | CLASS)) == (KNOWN | WORD) && at + 1 != cut_at) { \
+                    const Py_UCS4 next = data[++at]; /* a surrogate is no word character: every one has UTF-8 */      \
+                    if (next < 0x80)                                                                                  \
+                        *out++ = (char)next;                                                                          \
+                    else                                                                                              \
+                        out = put_utf8(out, next);                                                                    \
+                }                                                                                                     \
             }                                                                                                         \
             previous_class = class;                                                                                   \
         }                                                                                                             \

@@ -19,9 +19,12 @@ The rule, deterministic and without a model (written into the dataset card as `R
 
 Offsets are Unicode code points into the document text, end-exclusive: `text[start:end] == token`.
 
-Vectorised over a whole batch (numpy over the code points of the batch's texts joined by line breaks,
-which are whitespace and sentence ends, so nothing crosses a document): tokenising in Python, one regex
-match at a time, cost more than the rest of the build (measured in docs/benchmarks.md).
+Over a whole batch at once (the batch's texts joined by line breaks, which are whitespace and sentence
+ends, so nothing crosses a document): rule 4 is decided on the mentions, then one scan of the text
+makes the tokens, their tags and the sentences: `compiled_scan` (in C, _fasttokens.c, built by pip
+when it finds a C compiler) or its reference twin `numpy_scan`. Tokenising in Python, one regex match
+at a time, cost more than the rest of the build; numpy, a dozen passes over every code point, most of
+what `ner` added to it (measured in docs/benchmarks.md).
 """
 
 from __future__ import annotations
