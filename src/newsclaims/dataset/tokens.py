@@ -38,7 +38,7 @@ import pyarrow as pa
 
 from ..schema.features import iob2_names
 
-try:  # rules 1-2 and rule 3's points in C (_fasttokens.c), built by pip when it finds a C compiler
+try:  # the scan of rules 1-3 in C (_fasttokens.c), built by pip when it finds a C compiler
     from . import _fasttokens as compiled
 except ImportError:  # numpy_scan runs instead: the same answer, slower
     compiled = None
