@@ -37,9 +37,16 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 TARGETS = {"import_brat_10k_seconds": 60.0, "build_ner_ratio": 1.20}
 
 
+def checkout_environment() -> dict:
+    """The environment with this checkout's src/ first on PYTHONPATH, not only on sys.path: a build's
+    workers are started by a fork server, a fresh interpreter that would otherwise import the
+    installed newsclaims instead of this checkout's."""
+    return {**os.environ, "PYTHONPATH": str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+
+
 def newsclaims(*argv: str, workers: int | None = None) -> float:
     """Run the CLI; its wall time in seconds (output discarded, failures raised)."""
-    environment = {**os.environ, "PYTHONPATH": str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    environment = checkout_environment()
     command = [sys.executable, "-m", "newsclaims", *argv]
     started = time.perf_counter()
     done = subprocess.run(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -111,7 +118,7 @@ def timed_build(project: Path, out: Path, without: str, workers: int | None, cou
     if workers:
         command += ["--workers", str(workers)]
     cpu_before = children_cpu()
-    done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(command, env=checkout_environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     reap_descendants()
     if done.returncode != 0:
         raise SystemExit(f"build: exit {done.returncode}\n{done.stderr[-2000:]}")
