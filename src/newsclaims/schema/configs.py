@@ -21,8 +21,8 @@ class Config:
     nests: tuple[str, ...] = ()       # columns holding rows of other configs (not diffed twice)
     counted: tuple[str, ...] = ()     # label columns (or derived arrays, see rows.py) whose values the card counts per split
     per_document: bool = True         # split by document (False: one split, SOURCES_SPLIT)
-    # (column, Parquet encoding) where the dictionary that every other column gets is the worse choice
-    # (dataset/parquet.py writer_options; sizes and times in docs/benchmarks.md)
+    # (column, Parquet encoding) for the columns written without the dictionary every other column
+    # gets: smaller, or much cheaper to write (dataset/parquet.py writer_options; docs/benchmarks.md)
     encodings: tuple[tuple[str, str], ...] = ()
 
 
