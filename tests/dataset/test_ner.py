@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
+from helpers.compiler import skip_without_c_compiler
 from helpers.project import REPO, SEED, add_copy_of_seed, copy_project
 from newsclaims.cli import main
 from newsclaims.dataset import tokens
@@ -234,14 +235,7 @@ def test_the_c_scan_and_the_numpy_scan_agree_on_batches_of_random_texts(monkeypa
 
 
 def test_the_c_scan_is_built_where_there_is_a_c_compiler():
-    # pip builds src/newsclaims/dataset/_fasttokens.c when it finds a compiler, and gives up quietly
-    # when not: this says so when the build failed where it should not have.
-    import shutil
-    import sysconfig
-
-    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
-    if shutil.which(compiler) is None:
-        pytest.skip(f"no C compiler ({compiler}): the ner config is made by tokens.numpy_scan")
+    skip_without_c_compiler("the ner config is made by tokens.numpy_scan")
     assert tokens.compiled is not None, "newsclaims.dataset._fasttokens is not built: reinstall with `pip install -e .` and read the compiler's error"
 
 

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers.bad_inputs import HOSTILE
+from helpers.compiler import skip_without_c_compiler
 from helpers.invalid_fixtures import FIXTURES
 from newsclaims.problems.docs import render_error_catalogue
 from newsclaims.validation.limits import LIMITS
@@ -379,12 +380,5 @@ def test_the_duplicate_key_checks_agree_with_the_exact_parser(value, data):
 
 
 def test_the_c_checks_are_built_where_there_is_a_c_compiler():
-    # pip builds src/newsclaims/_fastcheck.c when it finds a compiler, and gives up quietly when not:
-    # this says so when the build failed where it should not have.
-    import shutil
-    import sysconfig
-
-    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
-    if shutil.which(compiler) is None:
-        pytest.skip(f"no C compiler ({compiler}): validation runs the Python twins of the C checks")
+    skip_without_c_compiler("validation runs the Python twins of the C checks")
     assert compiled is not None, "newsclaims._fastcheck is not built: reinstall with `pip install -e .` and read the compiler's error"
